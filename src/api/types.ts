@@ -1,0 +1,34 @@
+// Shapes of the Office 365 Management Activity API (reference: learn.microsoft.com
+// office-365-management-activity-api-reference, "Activity API operations").
+import type { ContentType } from "../config";
+
+/** One item of GET /subscriptions/list. */
+export interface Subscription {
+  contentType: string;
+  status: string; // "enabled" | "disabled"
+  webhook: null | { status: string; address: string; authId?: string | null; expiration?: string | null };
+}
+
+/** One item of GET /subscriptions/content. */
+export interface ContentItem {
+  contentType: string;
+  contentId: string;
+  contentUri: string;
+  /** e.g. 2015-05-23T17:35:00.000Z */
+  contentCreated: string;
+  contentExpiration: string;
+}
+
+/** The documented error body: {"error": {"code": "AFxxxxx", "message": "..."}}. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/** One audit record, as far as the collector needs to read it; everything else is passed through. */
+export interface AuditRecordHead {
+  Id?: unknown;
+  RecordType?: unknown;
+  CreationTime?: unknown;
+}
+
+export type { ContentType };
