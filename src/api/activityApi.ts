@@ -18,6 +18,11 @@ export interface ActivityApi {
    * large blob never sits whole in memory. A stream that ends early or breaks throws.
    */
   fetchBlob(contentUri: string): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * Server clock minus local clock in seconds, read from the latest response's `Date` header
+   * (0 before any response). Windows are planned on the server's clock: AF20030 is often skew.
+   */
+  clockSkewSeconds(): number;
   /** Releases connection pools. */
   close(): Promise<void>;
 }
