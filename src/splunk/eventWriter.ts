@@ -1,0 +1,89 @@
+// The XML event stream splunkd reads from a modular input's stdout (reference/splunk-platform.md
+// 1.6): `<stream>` opened before the first event, one `<event stanza=… unbroken="1">` per record
+// with children in the order time, source, sourcetype, index, host, data, done; `</stream>` at the end.
+import type { SplunkEvent } from "./event";
+import type { EventSink } from "./eventSink";
+import { element, escapeAttribute } from "./xml";
+
+/** Epoch seconds with at most 3 decimals and no trailing zeros (`1598004672.123`, `1598004672`). */
+export function formatTime(seconds: number): string {
+  return String(Math.round(seconds * 1000) / 1000);
+}
+
+/** One `<event>` element. Pure; the data can hold anything (see xml.ts for the escaping). */
+export function formatEvent(e: SplunkEvent): string {
+  const parts = [`<event stanza="${escapeAttribute(e.stanza)}" unbroken="1">`];
+  if (e.time !== undefined && Number.isFinite(e.time)) parts.push(element("time", formatTime(e.time)));
+  parts.push(element("source", e.source), element("sourcetype", e.sourcetype));
+  if (e.index) parts.push(element("index", e.index));
+  if (e.host) parts.push(element("host", e.host));
+  parts.push(element("data", e.data), "<done/></event>");
+  return parts.join("");
+}
+
+export const STREAM_OPEN = "<stream>";
+export const STREAM_CLOSE = "</stream>";
+
+/**
+ * Writes event batches to a stream (stdout by default). `write` resolves when the stream's
+ * write callback fired, i.e. the bytes left Node's buffers for the OS, so a checkpoint
+ * committed afterwards never runs ahead of what splunkd received.
+ */
+export class XmlEventWriter implements EventSink {
+  private opened = false;
+  private closed = false;
+  /** Writes are chained so batches never interleave even if callers do not await. */
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
+
+  write(events: readonly SplunkEvent[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("event stream already closed"));
+    if (events.length === 0) return this.tail;
+    let text = events.map(formatEvent).join("\n") + "\n";
+    if (!this.opened) {
+      this.opened = true;
+      text = STREAM_OPEN + "\n" + text;
+    }
+    return this.enqueue(text);
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return this.tail;
+    this.closed = true;
+    // Splunk accepts an empty run; an unopened stream stays empty rather than `<stream></stream>`.
+    return this.opened ? this.enqueue(STREAM_CLOSE + "\n") : this.tail;
+  }
+
+  private enqueue(text: string): Promise<void> {
+    const next = this.tail.then(() => writeFully(this.out, text));
+    // A failed write fails this batch and every later one (the stream is broken).
+    this.tail = next;
+    return next;
+  }
+}
+
+/** One write that resolves on its callback and, when the buffer is full, on 'drain' too. */
+function writeFully(out: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let written = false;
+    let drained = true;
+    const finish = (): void => {
+      if (written && drained) resolve();
+    };
+    const onError = (err: Error): void => reject(err);
+    out.once("error", onError);
+    drained = out.write(text, (err?: Error | null) => {
+      out.removeListener("error", onError);
+      if (err) return reject(err);
+      written = true;
+      finish();
+    });
+    if (!drained) {
+      out.once("drain", () => {
+        drained = true;
+        finish();
+      });
+    }
+  });
+}

@@ -1,0 +1,44 @@
+// XML 1.0 text escaping for everything this program writes to splunkd (scheme, errors, events).
+// splunkd reads our stdout with an XML parser, so the text must always be well-formed XML 1.0
+// (https://www.w3.org/TR/xml/#charsets): Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] |
+// [#xE000-#xFFFD] | [#x10000-#x10FFFF]. Anything else cannot be written at all, not even as
+// a character reference.
+
+/** Characters XML 1.0 forbids: C0 controls but tab/LF/CR, lone surrogates, U+FFFE, U+FFFF. */
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Everything that needs work in text content: markup characters, CR, forbidden characters. */
+const SPECIAL = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
+function jsonEscape(ch: string): string {
+  return "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0");
+}
+
+/** `\uXXXX` (JSON's escape) for every character XML 1.0 forbids; other characters unchanged. */
+export function replaceForbidden(text: string): string {
+  return text.replace(FORBIDDEN, jsonEscape);
+}
+
+/**
+ * Escapes text for element content: `& < >`, CR as `&#13;` (a raw CR would be normalised to
+ * LF by the reader), and forbidden characters as `\uXXXX`. For JSON data this keeps the value:
+ * JSON allows those characters only inside strings, where `\uXXXX` means the same character.
+ */
+export function escapeText(text: string): string {
+  if (!SPECIAL.test(text)) return text; // the common case: nothing to do, no copy
+  return replaceForbidden(text)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\r/g, "&#13;");
+}
+
+/** Escapes text for a double-quoted attribute value (also `"` and tab/LF, which attributes normalise). */
+export function escapeAttribute(text: string): string {
+  return escapeText(text).replace(/"/g, "&quot;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
+}
+
+/** `<name>escaped text</name>`. */
+export function element(name: string, text: string): string {
+  return `<${name}>${escapeText(text)}</${name}>`;
+}
