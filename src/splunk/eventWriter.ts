@@ -64,7 +64,7 @@ export class XmlEventWriter implements EventSink {
 }
 
 /** One write that resolves on its callback and, when the buffer is full, on 'drain' too. */
-function writeFully(out: NodeJS.WritableStream, text: string): Promise<void> {
+export function writeFully(out: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let written = false;
     let drained = true;
