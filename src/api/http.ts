@@ -1,0 +1,97 @@
+// The process's HTTP dispatcher (undici): one keep-alive pool per host, bounded connect,
+// header and body timeouts, and `proxy_url` through an HTTP CONNECT proxy (undici ProxyAgent).
+// Both the Activity API client and MSAL's token calls use it, so the proxy and Node's
+// NODE_EXTRA_CA_CERTS (read by Node's default TLS context) apply to every call. TLS
+// verification is never turned off.
+import { Agent, ProxyAgent, type Dispatcher } from "undici";
+
+export interface HttpOptions {
+  /** `http(s)://[user@]host:port`; the password comes separately from storage/passwords. */
+  proxyUrl?: string;
+  proxyPassword?: string;
+  connectTimeoutMs?: number;
+  /** Time to wait for response headers. */
+  headersTimeoutMs?: number;
+  /** Longest silence between two body chunks (a blob download can take long, but not stall). */
+  bodyTimeoutMs?: number;
+  /** Extra trusted CA certificates (PEM). Tests use it; users use NODE_EXTRA_CA_CERTS. */
+  ca?: string | string[];
+}
+
+export const HTTP_DEFAULTS = {
+  connectTimeoutMs: 15_000,
+  headersTimeoutMs: 60_000,
+  bodyTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 30_000,
+  connectionsPerHost: 32,
+} as const;
+
+/** The Proxy-Authorization value for a proxy URL's user part plus the stored password. */
+export function proxyAuthorization(proxyUrl: URL, password: string | undefined): string | undefined {
+  const user = decodeURIComponent(proxyUrl.username);
+  if (!user) return undefined;
+  const pass = password ?? decodeURIComponent(proxyUrl.password);
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+}
+
+function parseProxyUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error("proxy_url is not a URL: give http(s)://[user@]host:port");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error("proxy_url must start with http:// or https://");
+  }
+  return url;
+}
+
+export function createDispatcher(options: HttpOptions = {}): Dispatcher {
+  const tls = options.ca ? { ca: options.ca } : {};
+  const agentOptions = {
+    connect: { timeout: options.connectTimeoutMs ?? HTTP_DEFAULTS.connectTimeoutMs, ...tls },
+    headersTimeout: options.headersTimeoutMs ?? HTTP_DEFAULTS.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs ?? HTTP_DEFAULTS.bodyTimeoutMs,
+    keepAliveTimeout: HTTP_DEFAULTS.keepAliveTimeoutMs,
+    connections: HTTP_DEFAULTS.connectionsPerHost,
+  };
+  if (!options.proxyUrl) return new Agent(agentOptions);
+  const proxy = parseProxyUrl(options.proxyUrl);
+  const token = proxyAuthorization(proxy, options.proxyPassword);
+  // Credentials travel only in the Proxy-Authorization header, never in the URI undici logs.
+  const bare = new URL(proxy.href);
+  bare.username = "";
+  bare.password = "";
+  return new ProxyAgent({
+    ...agentOptions,
+    uri: bare.href,
+    ...(token ? { token } : {}),
+    requestTls: { ...tls, timeout: agentOptions.connect.timeout },
+    ...(options.ca && proxy.protocol === "https:" ? { proxyTls: tls } : {}),
+  });
+}
+
+// One dispatcher per distinct setting in this process, shared by every client and token call.
+const registry = new Map<string, Dispatcher>();
+
+function registryKey(options: HttpOptions): string {
+  // In memory only; never logged.
+  return JSON.stringify([options.proxyUrl ?? "", options.proxyPassword ?? "", options.ca ?? ""]);
+}
+
+export function sharedDispatcher(options: HttpOptions = {}): Dispatcher {
+  const key = registryKey(options);
+  let dispatcher = registry.get(key);
+  if (!dispatcher) {
+    dispatcher = createDispatcher(options);
+    registry.set(key, dispatcher);
+  }
+  return dispatcher;
+}
+
+/** Closes and forgets a shared dispatcher (end of run). */
+export async function releaseDispatcher(dispatcher: Dispatcher): Promise<void> {
+  for (const [key, value] of registry) if (value === dispatcher) registry.delete(key);
+  await dispatcher.close();
+}
