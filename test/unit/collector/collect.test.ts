@@ -1,0 +1,227 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ActivityApiError } from "../../../src/api/errors";
+import { collect, type CollectOptions } from "../../../src/collector/collect";
+import type { InputConfig } from "../../../src/config";
+import type { SplunkEvent } from "../../../src/splunk/event";
+import type { EventSink } from "../../../src/splunk/eventSink";
+import { createLogger } from "../../../src/splunk/logger";
+import { FakeApi } from "./fakeApi";
+
+const NOW = new Date("2026-11-20T12:00:00.000Z");
+const hoursAgo = (h: number): Date => new Date(NOW.getTime() - h * 3_600_000);
+
+class MemorySink implements EventSink {
+  events: SplunkEvent[] = [];
+  async write(events: readonly SplunkEvent[]): Promise<void> {
+    this.events.push(...events);
+  }
+  async close(): Promise<void> {}
+}
+
+function config(over: Partial<InputConfig> = {}): InputConfig {
+  return {
+    name: "contoso",
+    stanza: "defender_o365_activity://contoso",
+    app: "defender_o365",
+    tenantId: "11111111-2222-3333-4444-555555555555",
+    clientId: "22222222-3333-4444-5555-666666666666",
+    clientSecret: "s",
+    cloud: "commercial",
+    contentTypes: ["Audit.General"],
+    recordTypes: [],
+    backfillHours: 24,
+    maxConcurrency: 3,
+    publisherId: "11111111-2222-3333-4444-555555555555",
+    autoSubscribe: true,
+    interval: 300,
+    ...over,
+  };
+}
+
+let n = 0;
+const record = (recordType = 28, id = `00000000-0000-0000-0000-${String(++n).padStart(12, "0")}`) => ({
+  CreationTime: "2026-11-20T08:00:00",
+  Id: id,
+  RecordType: recordType,
+  Subject: "</data>]]>&<",
+});
+
+describe("collect", () => {
+  let dir: string;
+  let api: FakeApi;
+  let sink: MemorySink;
+  let logs: string[];
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "collect-"));
+    api = new FakeApi();
+    api.subscriptions = [{ contentType: "Audit.General", status: "enabled", webhook: null }];
+    sink = new MemorySink();
+    logs = [];
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const run = (over: Partial<CollectOptions> = {}, cfg: Partial<InputConfig> = {}) =>
+    collect({
+      config: config(cfg),
+      api,
+      sink,
+      logger: createLogger((l) => logs.push(l), "DEBUG"),
+      checkpointDir: dir,
+      signal: new AbortController().signal,
+      now: () => NOW,
+      blobRetryDelayMs: () => 0,
+      batchMaxEvents: 2,
+      ...over,
+    });
+
+  const ids = (): string[] => sink.events.map((e) => (JSON.parse(e.data) as { Id: string }).Id);
+
+  it("writes every record once, with its sourcetype, and does not fetch finished blobs again", async () => {
+    api.blobs = [
+      { contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record(28), record(41), record(15)] },
+      { contentType: "Audit.General", contentId: "b2", created: hoursAgo(2), records: [record(47), record(64)] },
+    ];
+    const r1 = await run();
+    assert.equal(sink.events.length, 5);
+    assert.deepEqual(
+      sink.events.map((e) => e.sourcetype).sort(),
+      ["o365:defender:air", "o365:defender:email", "o365:defender:file", "o365:defender:urlclick", "o365:management:activity"],
+    );
+    assert.equal(r1.summaries[0].complete, true);
+    assert.match(logs.find((l) => l.includes("run_summary")) ?? "", /content_type=Audit.General blobs=2 records=5 duplicates_dropped=0/);
+    api.calls = [];
+    await run();
+    assert.equal(sink.events.length, 5);
+    assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")), []);
+  });
+
+  it("drops a record delivered twice, in two blobs and across runs", async () => {
+    const dup = record(28);
+    api.blobs = [
+      { contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [dup, record(28)] },
+      { contentType: "Audit.General", contentId: "b2", created: hoursAgo(4), records: [dup] },
+    ];
+    const r = await run();
+    assert.equal(sink.events.length, 2);
+    assert.equal(r.summaries[0].duplicatesDropped, 1);
+    api.blobs.push({ contentType: "Audit.General", contentId: "b3", created: hoursAgo(0.5), records: [dup, record(41)] });
+    await run({ now: () => new Date(NOW.getTime() + 600_000) });
+    assert.equal(sink.events.length, 3);
+    assert.equal(new Set(ids()).size, 3);
+  });
+
+  it("collects a blob that surfaces late inside the overlap", async () => {
+    api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(3), records: [record()] }];
+    await run();
+    api.blobs.push({ contentType: "Audit.General", contentId: "late", created: hoursAgo(0.5), records: [record()] });
+    await run({ now: () => new Date(NOW.getTime() + 300_000) });
+    assert.equal(sink.events.length, 2);
+  });
+
+  it("starts a missing subscription, and only reports it when auto_subscribe is 0", async () => {
+    api.subscriptions = [];
+    await run();
+    assert.ok(api.calls.includes("start Audit.General"));
+    api.subscriptions = [];
+    api.calls = [];
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir);
+    await run({}, { autoSubscribe: false });
+    assert.ok(!api.calls.includes("start Audit.General"));
+    assert.ok(logs.some((l) => l.startsWith("ERROR") && l.includes("cause=subscription_disabled")));
+  });
+
+  it("retries broken blobs without repeating records", async () => {
+    api.blobs = [
+      { contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record(), record(), record()], failures: ["reset", "truncated", "garbled"] },
+    ];
+    const r = await run();
+    assert.equal(sink.events.length, 3);
+    assert.equal(new Set(ids()).size, 3);
+    assert.equal(r.summaries[0].complete, true);
+    assert.equal(logs.filter((l) => l.includes("cause=blob_broken")).length, 3);
+  });
+
+  it("leaves the window open when a blob keeps failing, and finishes it on the next run", async () => {
+    const failures: ("reset" | "garbled")[] = ["garbled", "garbled", "garbled", "garbled"];
+    api.blobs = [
+      { contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record(), record()], failures },
+      { contentType: "Audit.General", contentId: "b2", created: hoursAgo(4), records: [record()] },
+    ];
+    const r1 = await run({}, { maxConcurrency: 1 });
+    assert.equal(r1.summaries[0].complete, false);
+    assert.ok(logs.some((l) => l.startsWith("ERROR") && l.includes("cause=blob_broken")));
+    await run({}, { maxConcurrency: 1 });
+    assert.deepEqual(new Set(ids()).size, 3);
+    assert.equal(sink.events.length, 3);
+  });
+
+  it("skips expired content with a WARN naming it", async () => {
+    api.blobs = [{ contentType: "Audit.General", contentId: "old", created: hoursAgo(5), records: [record()], failures: ["expired"] }];
+    const r = await run();
+    assert.equal(r.summaries[0].expired, 1);
+    assert.ok(logs.some((l) => l.startsWith("WARN") && l.includes("cause=content_expired") && l.includes("content_id=old")));
+  });
+
+  it("keeps only the configured record types", async () => {
+    api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record(28), record(15), record(41)] }];
+    const r = await run({}, { recordTypes: [41] });
+    assert.deepEqual(sink.events.map((e) => e.sourcetype), ["o365:defender:urlclick"]);
+    assert.equal(r.summaries[0].filtered, 2);
+  });
+
+  it("stops cleanly when aborted and repeats nothing on the next run", async () => {
+    api.blobs = Array.from({ length: 6 }, (_, i) => ({
+      contentType: "Audit.General",
+      contentId: `b${i}`,
+      created: hoursAgo(6 - i),
+      records: [record(), record(), record()],
+    }));
+    const ctl = new AbortController();
+    const stopping = new (class extends MemorySink {
+      override async write(events: readonly SplunkEvent[]): Promise<void> {
+        await super.write(events);
+        if (this.events.length >= 4) ctl.abort();
+      }
+    })();
+    const r = await run({ sink: stopping, signal: ctl.signal }, { maxConcurrency: 1 });
+    assert.equal(r.aborted, true);
+    const first = stopping.events.length;
+    assert.ok(first >= 4 && first < 18);
+    sink = stopping;
+    await run({ sink: stopping });
+    assert.equal(stopping.events.length, 18);
+    assert.equal(new Set(ids()).size, 18);
+  });
+
+  it("stops with one clear ERROR when consent is missing", async () => {
+    api.listErrors = [new ActivityApiError("permission set () does not include ActivityFeed.Read", 401, "AF10001")];
+    const r = await run();
+    assert.equal(r.fatal?.cause, "consent_missing");
+    assert.equal(logs.filter((l) => l.startsWith("ERROR")).length, 1);
+    assert.match(logs.find((l) => l.startsWith("ERROR")) ?? "", /admin consent/);
+  });
+
+  it("warns when content fell past the 7-day horizon", async () => {
+    await run();
+    const cp = path.join(dir, "contoso.json");
+    const state = JSON.parse(fs.readFileSync(cp, "utf8"));
+    state.contentTypes["Audit.General"].committedEnd = new Date(NOW.getTime() - 9 * 86_400_000).toISOString();
+    fs.writeFileSync(cp, JSON.stringify(state));
+    await run();
+    assert.ok(logs.some((l) => l.startsWith("WARN") && l.includes("cause=horizon_exceeded")));
+  });
+
+  it("re-plans on the server's clock when the API rejects a window", async () => {
+    api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()] }];
+    api.listErrors = [new ActivityApiError("start time too old", 400, "AF20030")];
+    api.skewSeconds = 120;
+    await run();
+    assert.equal(sink.events.length, 1);
+    assert.ok(logs.some((l) => l.includes("cause=window_rejected")));
+  });
+});

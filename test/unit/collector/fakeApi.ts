@@ -1,0 +1,84 @@
+// An in-memory ActivityApi for collector unit tests: blobs with contentCreated times, listing
+// by window, and scripted failures. The real service's behaviour is copied by src/simulator.
+import type { ActivityApi } from "../../../src/api/activityApi";
+import { ActivityApiError } from "../../../src/api/errors";
+import type { ContentItem, Subscription } from "../../../src/api/types";
+
+export interface FakeBlob {
+  contentType: string;
+  contentId: string;
+  created: Date;
+  records: object[];
+  /** Raw body to serve instead of the records (a broken blob). */
+  body?: string;
+  /** The next N fetches fail like this before the blob is served properly. */
+  failures?: ("reset" | "truncated" | "garbled" | "expired")[];
+}
+
+export class FakeApi implements ActivityApi {
+  blobs: FakeBlob[] = [];
+  subscriptions: Subscription[] = [];
+  calls: string[] = [];
+  skewSeconds = 0;
+  listErrors: ActivityApiError[] = [];
+  pageSize = 2;
+
+  async listSubscriptions(): Promise<Subscription[]> {
+    this.calls.push("list");
+    return this.subscriptions;
+  }
+
+  async startSubscription(contentType: string): Promise<void> {
+    this.calls.push(`start ${contentType}`);
+    this.subscriptions = this.subscriptions.filter((s) => s.contentType !== contentType);
+    this.subscriptions.push({ contentType, status: "enabled", webhook: null });
+  }
+
+  async *listContent(contentType: string, start: Date, end: Date): AsyncIterable<ContentItem[]> {
+    this.calls.push(`content ${contentType} ${start.toISOString()} ${end.toISOString()}`);
+    const error = this.listErrors.shift();
+    if (error) throw error;
+    const items = this.blobs
+      .filter((b) => b.contentType === contentType && b.created >= start && b.created < end)
+      .map((b) => ({
+        contentType,
+        contentId: b.contentId,
+        contentUri: `https://fake/audit/${b.contentId}`,
+        contentCreated: b.created.toISOString(),
+        contentExpiration: new Date(b.created.getTime() + 7 * 86_400_000).toISOString(),
+      }));
+    for (let i = 0; i < items.length; i += this.pageSize) yield items.slice(i, i + this.pageSize);
+    if (items.length === 0) yield [];
+  }
+
+  async fetchBlob(contentUri: string): Promise<AsyncIterable<Uint8Array>> {
+    const id = contentUri.slice(contentUri.lastIndexOf("/") + 1);
+    this.calls.push(`blob ${id}`);
+    const blob = this.blobs.find((b) => b.contentId === id);
+    if (!blob) throw new ActivityApiError("no such content", 404, "AF20050");
+    const failure = blob.failures?.shift();
+    if (failure === "expired") throw new ActivityApiError("content expired", 400, "AF20051");
+    const body = Buffer.from(blob.body ?? JSON.stringify(blob.records));
+    return (async function* () {
+      if (failure === "reset") {
+        yield body.subarray(0, Math.floor(body.length / 2));
+        throw new Error("socket hang up");
+      }
+      if (failure === "truncated") {
+        yield body.subarray(0, body.length - 3);
+        return;
+      }
+      if (failure === "garbled") {
+        yield Buffer.from("[{\"Id\":\"x\",,}]");
+        return;
+      }
+      for (let i = 0; i < body.length; i += 50) yield body.subarray(i, i + 50);
+    })();
+  }
+
+  clockSkewSeconds(): number {
+    return this.skewSeconds;
+  }
+
+  async close(): Promise<void> {}
+}
