@@ -1,9 +1,14 @@
-// Secrets of one input, kept in splunkd's storage/passwords (realm `defender_o365`,
-// username = input name; see design.md section 2). Implemented in the configuration work;
-// until then run mode only accepts clear values given in the stanza.
+// Secrets of one input, kept in splunkd's storage/passwords (design.md section 2;
+// reference/splunk-platform.md 3.2, the mask-on-first-run pattern):
+//   realm `defender_o365`, username `<input>`                       -> client_secret
+//   realm `defender_o365`, username `<input>#certificate_password`  -> certificate_password
+//   realm `defender_o365`, username `<input>#proxy_password`        -> proxy_password
+// A clear value found in the stanza is stored, then the stanza's value is rewritten to
+// `********` through data/inputs; later runs read the stored value back.
 import type { InputConfig } from "../config";
-import type { InputDefinition } from "./inputDefinition";
+import type { InputDefinition, Stanza, ValidationDefinition } from "./inputDefinition";
 import type { Logger } from "./logger";
+import { createSplunkdRest, type SplunkdRest } from "./splunkdRest";
 
 export interface Secrets {
   clientSecret?: string;
@@ -11,6 +16,145 @@ export interface Secrets {
   proxyPassword?: string;
 }
 
-export async function resolveSecrets(_def: InputDefinition, config: InputConfig, _logger: Logger): Promise<Secrets> {
-  return { clientSecret: config.clientSecret };
+export const REALM = "defender_o365";
+export const MASK = "********";
+
+export type SecretArg = "client_secret" | "certificate_password" | "proxy_password";
+
+interface SecretSpec {
+  arg: SecretArg;
+  key: keyof Secrets;
+  /** What the admin re-enters, for messages. */
+  label: string;
+}
+
+export const SECRET_SPECS: readonly SecretSpec[] = [
+  { arg: "client_secret", key: "clientSecret", label: "client secret" },
+  { arg: "certificate_password", key: "certificatePassword", label: "certificate password" },
+  { arg: "proxy_password", key: "proxyPassword", label: "proxy password" },
+];
+
+/** storage/passwords username of one secret of an input. */
+export function secretUsername(input: string, arg: SecretArg): string {
+  return arg === "client_secret" ? input : `${input}#${arg}`;
+}
+
+/** Thrown after its one ERROR line is logged: the run cannot authenticate, stop it (exit 1). */
+export class SecretMissingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SecretMissingError";
+  }
+}
+
+function param(stanza: Stanza | undefined, name: string): string | undefined {
+  const value = stanza?.params[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === "" ? undefined : text;
+}
+
+/** The secret arguments of a stanza as given (clear, MASK or absent). */
+export function givenSecrets(config: InputConfig, stanza: Stanza | undefined): Partial<Record<SecretArg, string>> {
+  return {
+    client_secret: config.clientSecret || param(stanza, "client_secret"),
+    certificate_password: param(stanza, "certificate_password"),
+    proxy_password: param(stanza, "proxy_password"),
+  };
+}
+
+function missingMessage(spec: SecretSpec, input: string, reason: string): string {
+  return (
+    `The ${spec.label} of input ${input} ${reason}: re-enter it on the app's Configuration page ` +
+    `or in Settings > Data inputs > Defender for Office 365`
+  );
+}
+
+async function readStored(rest: SplunkdRest, input: string, spec: SecretSpec): Promise<string> {
+  let value: string | undefined;
+  try {
+    value = await rest.readPassword(REALM, secretUsername(input, spec.arg));
+  } catch (error) {
+    throw new SecretMissingError(
+      missingMessage(spec, input, `could not be read from storage/passwords (${(error as Error).message})`),
+    );
+  }
+  if (value === undefined) throw new SecretMissingError(missingMessage(spec, input, "is not in storage/passwords"));
+  return value;
+}
+
+/**
+ * Secrets for a connection test (--validate-arguments): clear values as typed, masked ones read
+ * from storage/passwords. Nothing is written: the stanza does not exist yet, or is being edited.
+ * Throws SecretMissingError (not logged) when a masked value has no stored secret.
+ */
+export async function lookupSecrets(
+  def: ValidationDefinition,
+  config: InputConfig,
+  rest: SplunkdRest = createSplunkdRest({ serverUri: def.serverUri, sessionKey: def.sessionKey, app: config.app }),
+): Promise<Secrets> {
+  const given = givenSecrets(config, def.item);
+  const secrets: Secrets = {};
+  for (const spec of SECRET_SPECS) {
+    const value = given[spec.arg];
+    if (value === undefined) continue;
+    secrets[spec.key] = value === MASK ? await readStored(rest, config.name, spec) : value;
+  }
+  return secrets;
+}
+
+/**
+ * Run mode: store clear secrets and mask them in the stanza, read masked ones back. A missing or
+ * unreadable secret logs one ERROR (cause=secret_missing) and throws SecretMissingError.
+ */
+export async function resolveSecrets(
+  def: InputDefinition,
+  config: InputConfig,
+  logger: Logger,
+  rest: SplunkdRest = createSplunkdRest({ serverUri: def.serverUri, sessionKey: def.sessionKey, app: config.app }),
+): Promise<Secrets> {
+  const input = config.name;
+  const given = givenSecrets(config, def.stanzas.find((s) => s.name === config.stanza));
+  const secrets: Secrets = {};
+  const toMask: Record<string, string> = {};
+  for (const spec of SECRET_SPECS) {
+    const value = given[spec.arg];
+    if (value === undefined) continue;
+    if (value !== MASK) {
+      secrets[spec.key] = value;
+      try {
+        await rest.writePassword(REALM, secretUsername(input, spec.arg), value);
+        toMask[spec.arg] = MASK;
+      } catch (error) {
+        // Still usable for this run; the stanza keeps the clear value until a run can store it.
+        logger.warn(`Could not store the ${spec.label} in storage/passwords; it stays in inputs.conf until stored`, {
+          input,
+          cause: "secret_not_stored",
+          error: (error as Error).message,
+        });
+      }
+      continue;
+    }
+    try {
+      secrets[spec.key] = await readStored(rest, input, spec);
+    } catch (error) {
+      logger.error((error as Error).message, { input, cause: "secret_missing" });
+      throw error;
+    }
+  }
+  if (Object.keys(toMask).length > 0) {
+    try {
+      await rest.updateInput(input, toMask);
+      logger.info("Stored secrets in storage/passwords and masked them in the input", {
+        input,
+        masked: Object.keys(toMask).join(","),
+      });
+    } catch (error) {
+      logger.warn("Stored secrets but could not mask them in inputs.conf; the next run retries", {
+        input,
+        cause: "secret_not_masked",
+        error: (error as Error).message,
+      });
+    }
+  }
+  return secrets;
 }
