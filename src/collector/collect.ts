@@ -95,6 +95,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export function describeFatal(err: unknown): { cause: string; message: string } {
   const errCause = (err as { cause?: unknown }).cause;
   const message = err instanceof Error ? err.message : String(err);
+  // Token errors (src/auth/tokenErrors.ts) already name their cause and fix.
+  if (typeof errCause === "string") return { cause: errCause, message };
   if (err instanceof ActivityApiError) {
     if (err.code === "AF10001") {
       return {
@@ -113,7 +115,7 @@ export function describeFatal(err: unknown): { cause: string; message: string } 
     }
     return { cause: "api_error", message: `The Activity API refused the request (${err.code ?? `HTTP ${err.status}`}: ${err.message}).` };
   }
-  return { cause: typeof errCause === "string" ? errCause : "auth_failed", message };
+  return { cause: "collector_error", message };
 }
 
 interface Batch {
