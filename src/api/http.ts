@@ -72,26 +72,47 @@ export function createDispatcher(options: HttpOptions = {}): Dispatcher {
   });
 }
 
-// One dispatcher per distinct setting in this process, shared by every client and token call.
-const registry = new Map<string, Dispatcher>();
+// One dispatcher per distinct setting in this process, shared by every client and token call
+// that is open; the last one to release it closes its connections.
+const registry = new Map<string, { dispatcher: Dispatcher; users: number }>();
 
 function registryKey(options: HttpOptions): string {
   // In memory only; never logged.
-  return JSON.stringify([options.proxyUrl ?? "", options.proxyPassword ?? "", options.ca ?? ""]);
+  return JSON.stringify([
+    options.proxyUrl ?? "",
+    options.proxyPassword ?? "",
+    options.ca ?? "",
+    options.connectTimeoutMs ?? 0,
+    options.headersTimeoutMs ?? 0,
+    options.bodyTimeoutMs ?? 0,
+  ]);
 }
 
-export function sharedDispatcher(options: HttpOptions = {}): Dispatcher {
+export interface SharedDispatcher {
+  dispatcher: Dispatcher;
+  /** Idempotent; closes the pools once no user is left. */
+  release(): Promise<void>;
+}
+
+export function acquireDispatcher(options: HttpOptions = {}): SharedDispatcher {
   const key = registryKey(options);
-  let dispatcher = registry.get(key);
-  if (!dispatcher) {
-    dispatcher = createDispatcher(options);
-    registry.set(key, dispatcher);
+  let entry = registry.get(key);
+  if (!entry) {
+    entry = { dispatcher: createDispatcher(options), users: 0 };
+    registry.set(key, entry);
   }
-  return dispatcher;
-}
-
-/** Closes and forgets a shared dispatcher (end of run). */
-export async function releaseDispatcher(dispatcher: Dispatcher): Promise<void> {
-  for (const [key, value] of registry) if (value === dispatcher) registry.delete(key);
-  await dispatcher.close();
+  entry.users++;
+  const held = entry;
+  let released = false;
+  return {
+    dispatcher: held.dispatcher,
+    release: async () => {
+      if (released) return;
+      released = true;
+      held.users--;
+      if (held.users > 0) return;
+      if (registry.get(key) === held) registry.delete(key);
+      await held.dispatcher.close();
+    },
+  };
 }

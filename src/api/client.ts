@@ -1,0 +1,439 @@
+// The Office 365 Management Activity API on undici (reference/activity-api.md sections 2-4):
+// PublisherIdentifier on every request, UTC `YYYY-MM-DDTHH:MM:SS` windows, NextPageUri
+// followed verbatim, bodies checked for shape, errors parsed by AF code, throttled and
+// transient failures retried here with backoff, one token refresh on HTTP 401, and blobs
+// streamed rather than buffered.
+import { request, type Dispatcher } from "undici";
+import type { ActivityApi } from "./activityApi";
+import { ActivityApiError, isAuditLogOff, policyForCode } from "./errors";
+import type { ContentItem, Subscription } from "./types";
+import { BACKOFF_DEFAULTS, RetryEpisodes, parseRetryAfter, retryDelayMs, type BackoffOptions } from "./backoff";
+import type { TokenProvider } from "../auth/tokenProvider";
+import { TokenError } from "../auth/tokenErrors";
+import type { Logger } from "../splunk/logger";
+
+/** What the client needs from a limiter (src/api/limiter.ts TokenBucket). */
+export interface RequestLimiter {
+  take(): Promise<void>;
+  pause(ms: number): void;
+}
+
+export interface ClientOptions {
+  /** `https://host/api/v1.0/<tenant>/activity/feed` (src/auth/clouds.ts endpointsFor). */
+  apiRoot: string;
+  publisherId: string;
+  tokens: TokenProvider;
+  dispatcher: Dispatcher;
+  limiter: RequestLimiter;
+  logger: Logger;
+  backoff?: Partial<BackoffOptions>;
+  /** Runs on close(), e.g. releasing the shared dispatcher. */
+  onClose?: () => Promise<void>;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+// ---- URLs and values (pure) ----
+
+/** `YYYY-MM-DDTHH:MM:SS` in UTC, the documented startTime/endTime format. */
+export function formatApiTime(time: Date): string {
+  return time.toISOString().slice(0, 19);
+}
+
+/**
+ * Adds `PublisherIdentifier=<id>` to a URL unless it already carries one. String surgery only,
+ * so a server-given URL (NextPageUri, contentUri with `$` in it) is otherwise sent verbatim.
+ */
+export function withPublisher(url: string, publisherId: string): string {
+  if (/[?&]PublisherIdentifier=/i.test(url)) return url;
+  const separator = !url.includes("?") ? "?" : /[?&]$/.test(url) ? "" : "&";
+  return `${url}${separator}PublisherIdentifier=${encodeURIComponent(publisherId)}`;
+}
+
+function query(params: Record<string, string>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join("&");
+}
+
+export function listSubscriptionsUrl(root: string, publisherId: string): string {
+  return `${root}/subscriptions/list?${query({ PublisherIdentifier: publisherId })}`;
+}
+
+export function startSubscriptionUrl(root: string, contentType: string, publisherId: string): string {
+  return `${root}/subscriptions/start?${query({ contentType, PublisherIdentifier: publisherId })}`;
+}
+
+export function listContentUrl(root: string, contentType: string, start: Date, end: Date, publisherId: string): string {
+  return `${root}/subscriptions/content?${query({
+    contentType,
+    startTime: formatApiTime(start),
+    endTime: formatApiTime(end),
+    PublisherIdentifier: publisherId,
+  })}`;
+}
+
+function header(headers: Headers, ...names: string[]): string | undefined {
+  const wanted = names.map((n) => n.toLowerCase());
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && wanted.includes(name.toLowerCase())) return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}
+
+/** The next page's URL: `NextPageUri` in any letter case (the FAQ's prose also says NextPageUrl). */
+export function nextPageUri(headers: Headers): string | undefined {
+  const value = header(headers, "NextPageUri", "NextPageUrl")?.trim();
+  return value ? value : undefined;
+}
+
+// ---- Bodies and errors (pure) ----
+
+function snippet(text: string, max = 200): string {
+  return text.replace(/\s+/g, " ").trim().slice(0, max);
+}
+
+const HINTS: Record<string, string> = {
+  AF10001:
+    "the app lacks the Office 365 Management APIs application permission ActivityFeed.Read with admin consent (or the token is for another cloud)",
+  AF20010: "the tenant in the URL is not the token's tenant: check tenant_id",
+  AF20011: "the tenant does not exist or was deleted: check tenant_id",
+  AF20012: "the tenant is incorrectly configured",
+  AF20013: "tenant_id must be the tenant's GUID",
+  AF20020: "invalid content type",
+  AF20022: "no subscription for this content type: start it",
+  AF20023: "the subscription is disabled: start it again",
+  AF20030: "the time window is invalid (over 24 h, or older than 7 days: check this host's clock)",
+  AF20055: "the time window is invalid (over 24 h, older than 7 days, or start after end)",
+  AF20031: "the nextPage token is invalid: restart the window",
+  AF20050: "the content does not exist",
+  AF20051: "the content expired (over 7 days old)",
+  AF429: "throttled by Microsoft's per-tenant quota",
+};
+
+const AUDIT_OFF =
+  "unified audit logging is off for this tenant (the API says 'Tenant ... does not exist'): turn on auditing in Microsoft Purview > Audit; it takes up to 60 minutes";
+
+/** Turns a failed response into an ActivityApiError keyed on its AF code. */
+export function parseApiError(operation: string, status: number, body: string, retryAfterSeconds?: number): ActivityApiError {
+  let code: string | undefined;
+  let serverMessage = body;
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+    const rawCode = typeof parsed?.error?.code === "string" ? parsed.error.code : undefined;
+    const rawMessage = typeof parsed?.error?.message === "string" ? parsed.error.message : undefined;
+    // The audit-off fault puts its exception text where the code should be.
+    if (rawCode && /^AF\d+$/i.test(rawCode)) code = rawCode.toUpperCase();
+    serverMessage = [rawCode && !code ? rawCode : "", rawMessage ?? ""].filter(Boolean).join(" ") || body;
+  } catch {
+    // not JSON: keep the raw text
+  }
+  const where = `Activity API ${operation} failed (HTTP ${status}${code ? ` ${code}` : ""})`;
+  if (!code && isAuditLogOff(serverMessage)) {
+    return new ActivityApiError(`${where}: ${AUDIT_OFF}`, status, undefined, retryAfterSeconds, "fatal");
+  }
+  const hint = code ? HINTS[code] : undefined;
+  const text = snippet(serverMessage, 300);
+  return new ActivityApiError(
+    `${where}${hint ? `: ${hint}` : ""}${text ? ` [server: ${text}]` : ""}`,
+    status,
+    code,
+    retryAfterSeconds,
+    policyForCode(code, status),
+  );
+}
+
+/** A 200 body that must be a JSON array; anything else is an error quoting its start. */
+export function parseJsonArray(operation: string, body: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (Array.isArray(parsed)) return parsed;
+  // An error object where the array belongs (seen for over-long windows) is still an error.
+  if (isObject(parsed) && parsed.error !== undefined) throw parseApiError(operation, 200, body);
+  throw new ActivityApiError(
+    `Activity API ${operation}: expected a JSON array, got: ${snippet(body) || "(empty body)"}`,
+    200,
+    undefined,
+    undefined,
+    "transient",
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function parseContentItems(body: string): ContentItem[] {
+  const items = parseJsonArray("list content", body);
+  for (const item of items) {
+    if (!isObject(item) || typeof item.contentUri !== "string" || typeof item.contentId !== "string") {
+      throw new ActivityApiError(
+        `Activity API list content: an item lacks contentId/contentUri: ${snippet(JSON.stringify(item))}`,
+        200,
+        undefined,
+        undefined,
+        "transient",
+      );
+    }
+  }
+  return items as ContentItem[];
+}
+
+export function parseSubscriptions(body: string): Subscription[] {
+  const items = parseJsonArray("list subscriptions", body);
+  for (const item of items) {
+    if (!isObject(item) || typeof item.contentType !== "string" || typeof item.status !== "string") {
+      throw new ActivityApiError(
+        `Activity API list subscriptions: unexpected item: ${snippet(JSON.stringify(item))}`,
+        200,
+        undefined,
+        undefined,
+        "transient",
+      );
+    }
+  }
+  return items as Subscription[];
+}
+
+// ---- The client ----
+
+interface Call<T> {
+  operation: string;
+  method: "GET" | "POST";
+  url: string;
+  /** Reads a 2xx response. Must consume or hand on the body. */
+  onSuccess: (response: Dispatcher.ResponseData) => Promise<T>;
+}
+
+function networkError(operation: string, err: unknown): ActivityApiError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ActivityApiError(
+    `Activity API ${operation}: no response (${code ? `${code}: ` : ""}${message}): check the network and proxy_url`,
+    0,
+    undefined,
+  );
+}
+
+export class ActivityApiClient implements ActivityApi {
+  private readonly backoff: BackoffOptions;
+  private readonly episodes = new RetryEpisodes();
+  private readonly apiOrigin: string;
+  private skewSeconds = 0;
+
+  constructor(private readonly options: ClientOptions) {
+    this.backoff = { ...BACKOFF_DEFAULTS, ...options.backoff };
+    this.apiOrigin = new URL(options.apiRoot).origin;
+  }
+
+  clockSkewSeconds(): number {
+    return this.skewSeconds;
+  }
+
+  async listSubscriptions(): Promise<Subscription[]> {
+    return this.call({
+      operation: "list subscriptions",
+      method: "GET",
+      url: listSubscriptionsUrl(this.options.apiRoot, this.options.publisherId),
+      onSuccess: async (res) => parseSubscriptions(await res.body.text()),
+    });
+  }
+
+  async startSubscription(contentType: string): Promise<void> {
+    try {
+      await this.call({
+        operation: `start subscription ${contentType}`,
+        method: "POST",
+        url: startSubscriptionUrl(this.options.apiRoot, contentType, this.options.publisherId),
+        onSuccess: async (res) => void (await res.body.dump()),
+      });
+    } catch (err) {
+      // AF20024: "already enabled, no property change" is the state we asked for.
+      if (err instanceof ActivityApiError && err.policy === "already_enabled") return;
+      throw err;
+    }
+  }
+
+  async *listContent(contentType: string, start: Date, end: Date): AsyncIterable<ContentItem[]> {
+    const { apiRoot, publisherId } = this.options;
+    let url: string | undefined = listContentUrl(apiRoot, contentType, start, end, publisherId);
+    const seen = new Set<string>();
+    while (url) {
+      if (seen.has(url)) {
+        throw new ActivityApiError(
+          `Activity API list content ${contentType}: NextPageUri points back to a page already read (${snippet(url, 300)}); the window will be listed again later`,
+          200,
+          undefined,
+          undefined,
+          "transient",
+        );
+      }
+      seen.add(url);
+      const page: { items: ContentItem[]; next?: string } = await this.call({
+        operation: `list content ${contentType}`,
+        method: "GET",
+        url,
+        onSuccess: async (res) => ({ items: parseContentItems(await res.body.text()), next: nextPageUri(res.headers) }),
+      });
+      yield page.items;
+      url = page.next === undefined ? undefined : withPublisher(page.next, publisherId);
+    }
+  }
+
+  async fetchBlob(contentUri: string): Promise<AsyncIterable<Uint8Array>> {
+    const operation = "fetch blob";
+    return this.call({
+      operation,
+      method: "GET",
+      url: withPublisher(contentUri, this.options.publisherId),
+      onSuccess: async (res) => {
+        const type = header(res.headers, "content-type") ?? "";
+        if (!/json/i.test(type)) {
+          const body = await res.body.text();
+          throw new ActivityApiError(
+            `Activity API ${operation}: expected JSON, got Content-Type '${type}': ${snippet(body) || "(empty body)"}`,
+            res.statusCode,
+            undefined,
+            undefined,
+            "transient",
+          );
+        }
+        const length = header(res.headers, "content-length");
+        return streamBody(res.body, length === undefined ? undefined : Number(length), contentUri);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.options.onClose?.();
+  }
+
+  /** One API call with the limiter, a bearer token, retries and one refresh on 401. */
+  private async call<T>(call: Call<T>): Promise<T> {
+    if (new URL(call.url).origin !== this.apiOrigin) {
+      // Never hand the bearer token to another host, whatever a server-given URL says.
+      throw new ActivityApiError(
+        `Activity API ${call.operation}: refusing a URL outside ${this.apiOrigin}: ${snippet(call.url, 300)}`,
+        0,
+        undefined,
+        undefined,
+        "fatal",
+      );
+    }
+    let refreshed = false;
+    for (let retry = 0; ; retry++) {
+      try {
+        const result = await this.attempt(call);
+        for (const cause of this.episodes.succeed()) this.options.logger.info("Activity API recovered", { cause });
+        return result;
+      } catch (thrown) {
+        const err = thrown instanceof ActivityApiError ? thrown : networkError(call.operation, thrown);
+        if (err.status === 401 && !(err instanceof TokenError) && err.policy !== "fatal") {
+          if (!refreshed) {
+            refreshed = true;
+            this.options.tokens.invalidate();
+            retry--;
+            continue;
+          }
+          throw new ActivityApiError(
+            `${err.message}: the API refused a fresh token; check the app's ActivityFeed.Read permission, tenant_id and the cloud`,
+            401,
+            err.code,
+            undefined,
+            "fatal",
+          );
+        }
+        if (err.policy !== "throttled" && err.policy !== "transient") throw err;
+        const wait = retryDelayMs(retry, err.retryAfterSeconds, this.backoff);
+        if (wait === undefined) throw err;
+        this.noteRetry(call.operation, err, wait, retry + 1);
+        await this.backoff.sleep(wait);
+      }
+    }
+  }
+
+  private noteRetry(operation: string, err: ActivityApiError, waitMs: number, attempt: number): void {
+    const cause = err.policy === "throttled" ? "throttled" : "transient";
+    // The tenant's quota is shared: hold every caller back, not just this one.
+    if (cause === "throttled") this.options.limiter.pause(waitMs);
+    const fields = {
+      cause,
+      operation,
+      status: err.status,
+      code: err.code,
+      wait_seconds: Math.round(waitMs / 100) / 10,
+      attempt,
+    };
+    const message = cause === "throttled" ? "Activity API throttled: waiting before retrying" : "Activity API call failed: retrying";
+    if (this.episodes.begin(cause)) this.options.logger.warn(message, fields);
+    else this.options.logger.debug(message, { ...fields, detail: err.message });
+  }
+
+  private async attempt<T>(call: Call<T>): Promise<T> {
+    await this.options.limiter.take();
+    const token = await this.options.tokens.getToken();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(call.url, {
+        dispatcher: this.options.dispatcher,
+        method: call.method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: "application/json",
+          ...(call.method === "POST" ? { "content-type": "application/json" } : {}),
+        },
+        body: call.method === "POST" ? "" : undefined,
+      });
+    } catch (err) {
+      throw networkError(call.operation, err);
+    }
+    this.noteServerDate(header(response.headers, "date"));
+    if (response.statusCode >= 200 && response.statusCode < 300) return call.onSuccess(response);
+    const retryAfter = parseRetryAfter(header(response.headers, "retry-after"), this.backoff.now());
+    let body = "";
+    try {
+      body = await response.body.text();
+    } catch {
+      // the error status says enough
+    }
+    throw parseApiError(call.operation, response.statusCode, body, retryAfter);
+  }
+
+  private noteServerDate(value: string | undefined): void {
+    const server = value ? Date.parse(value) : NaN;
+    if (!Number.isNaN(server)) this.skewSeconds = Math.round((server - this.backoff.now()) / 1000);
+  }
+}
+
+/**
+ * The blob body as chunks. A body that stops before its Content-Length, or whose connection
+ * breaks, throws an ActivityApiError (transient) for the caller to retry the whole blob.
+ */
+async function* streamBody(
+  body: AsyncIterable<Uint8Array>,
+  expectedBytes: number | undefined,
+  contentUri: string,
+): AsyncIterable<Uint8Array> {
+  let received = 0;
+  const broken = (why: string): ActivityApiError =>
+    new ActivityApiError(
+      `Activity API fetch blob: the body broke after ${received} bytes (${why}): ${snippet(contentUri, 300)}`,
+      0,
+      undefined,
+    );
+  try {
+    for await (const chunk of body) {
+      received += chunk.byteLength;
+      yield chunk;
+    }
+  } catch (err) {
+    throw broken(err instanceof Error ? err.message : String(err));
+  }
+  if (expectedBytes !== undefined && Number.isFinite(expectedBytes) && received < expectedBytes) {
+    throw broken(`Content-Length was ${expectedBytes}`);
+  }
+}
