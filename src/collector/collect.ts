@@ -61,6 +61,11 @@ export interface CollectResult {
   aborted: boolean;
 }
 
+/** 1 s, 2 s, 4 s … up to 30 s before blob attempt n. */
+export function defaultBlobRetryDelayMs(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** (attempt - 1));
+}
+
 class Aborted extends Error {
   constructor() {
     super("stopped");
@@ -131,7 +136,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const batchMaxEvents = opts.batchMaxEvents ?? 500;
   const batchMaxBytes = opts.batchMaxBytes ?? 1 << 20;
   const blobRetries = opts.blobRetries ?? 3;
-  const retryDelay = opts.blobRetryDelayMs ?? ((n: number) => Math.min(30_000, 1000 * 2 ** (n - 1)));
+  const retryDelay = opts.blobRetryDelayMs ?? defaultBlobRetryDelayMs;
   const serverNow = (): Date => new Date(now().getTime() + api.clockSkewSeconds() * 1000);
 
   const paths = checkpointPaths(opts.checkpointDir, config.name);
