@@ -1,9 +1,75 @@
-// Connection test run by --validate-arguments once the static checks pass (splunkd shows its
-// message to whoever created or edited the input). Implemented in the configuration work.
+// Connection test run by --validate-arguments once the static checks pass: splunkd shows its
+// message to whoever created or edited the input (Settings > Data inputs, or the app's
+// Configuration page, whose "Test connection" creates a disabled probe input; docs/ui-design.md).
+// Test = the secrets (clear as typed, or masked and read from storage/passwords with the session
+// key splunkd passes) -> a token -> GET /subscriptions/list.
 import type { InputConfig } from "./config";
+import { createActivityApi } from "./api/factory";
+import { isAuditLogOff } from "./api/errors";
+import type { ActivityApi } from "./api/activityApi";
 import type { ValidationDefinition } from "./splunk/inputDefinition";
+import { createLogger, type Logger } from "./splunk/logger";
+import { lookupSecrets, SecretMissingError, type Secrets } from "./splunk/secrets";
+import type { SplunkdRest } from "./splunk/splunkdRest";
+
+/** splunkd waits for the validation script; keep well inside its patience. */
+export const CHECK_TIMEOUT_MS = 25_000;
+
+export interface CheckDeps {
+  createApi?: (config: InputConfig, secrets: Secrets, logger: Logger) => ActivityApi;
+  rest?: SplunkdRest;
+  logger?: Logger;
+  timeoutMs?: number;
+}
+
+/** The cause code an admin acts on: the error's own, or read from its AF code / message. */
+export function causeOf(error: Error & { code?: unknown }): string | undefined {
+  if (typeof error.cause === "string") return error.cause;
+  if (error.code === "AF10001") return "consent_missing";
+  if (isAuditLogOff(error.message) || /audit logging is off/i.test(error.message)) return "audit_log_off";
+  if (typeof error.code === "string" && /^AF2001[0-3]$/.test(error.code)) return "tenant_invalid";
+  return undefined;
+}
+
+/**
+ * One line for Splunk Web: the cause code, then the failure as the API client words it (its AF
+ * code, Microsoft's text and the fix; src/api/client.ts, src/auth/tokenErrors.ts).
+ */
+export function describeConnectionError(failure: unknown): string {
+  const error = failure instanceof Error ? failure : new Error(String(failure));
+  const cause = causeOf(error);
+  return `Connection test failed${cause ? ` [${cause}]` : ""}: ${error.message}`;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s (proxy, firewall or api_url?)`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Returns an error message for Splunk Web, or undefined when the connection works. */
-export async function checkConnection(_def: ValidationDefinition, _config: InputConfig): Promise<string | undefined> {
-  return undefined;
+export async function checkConnection(
+  def: ValidationDefinition,
+  config: InputConfig,
+  deps: CheckDeps = {},
+): Promise<string | undefined> {
+  let secrets: Secrets;
+  try {
+    secrets = await lookupSecrets(def, config, deps.rest);
+  } catch (error) {
+    if (error instanceof SecretMissingError) return error.message;
+    throw error;
+  }
+  const logger = (deps.logger ?? createLogger()).child({ input: config.name });
+  const api = (deps.createApi ?? createActivityApi)(config, secrets, logger);
+  try {
+    await withTimeout(api.listSubscriptions(), deps.timeoutMs ?? CHECK_TIMEOUT_MS);
+    return undefined;
+  } catch (error) {
+    return describeConnectionError(error);
+  } finally {
+    await api.close().catch(() => undefined);
+  }
 }

@@ -8,7 +8,11 @@
 import type { InputConfig } from "../config";
 import type { InputDefinition, Stanza, ValidationDefinition } from "./inputDefinition";
 import type { Logger } from "./logger";
+import { MASKED_SECRET as MASK } from "./validate";
+import { REALM, secretUsername, type SecretArg } from "./secretNames";
 import { createSplunkdRest, type SplunkdRest } from "./splunkdRest";
+
+export { REALM, secretUsername, type SecretArg };
 
 export interface Secrets {
   clientSecret?: string;
@@ -16,10 +20,7 @@ export interface Secrets {
   proxyPassword?: string;
 }
 
-export const REALM = "defender_o365";
-export const MASK = "********";
-
-export type SecretArg = "client_secret" | "certificate_password" | "proxy_password";
+export { MASKED_SECRET as MASK } from "./validate";
 
 interface SecretSpec {
   arg: SecretArg;
@@ -33,11 +34,6 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
   { arg: "certificate_password", key: "certificatePassword", label: "certificate password" },
   { arg: "proxy_password", key: "proxyPassword", label: "proxy password" },
 ];
-
-/** storage/passwords username of one secret of an input. */
-export function secretUsername(input: string, arg: SecretArg): string {
-  return arg === "client_secret" ? input : `${input}#${arg}`;
-}
 
 /** Thrown after its one ERROR line is logged: the run cannot authenticate, stop it (exit 1). */
 export class SecretMissingError extends Error {

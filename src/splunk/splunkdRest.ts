@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 import tls from "node:tls";
+import { passwordEntityName } from "./secretNames";
+
+export { passwordEntityName };
 
 export const SCHEME = "defender_o365_activity";
 
@@ -35,15 +38,6 @@ export class SplunkdRestError extends Error {
     super(message);
     this.name = "SplunkdRestError";
   }
-}
-
-/**
- * Entity name of a storage/passwords entry: `realm:username:`. splunkd separates the parts with
- * colons, so colons inside them are escaped with a backslash (as passwords.conf stanzas are).
- */
-export function passwordEntityName(realm: string, username: string): string {
-  const esc = (part: string): string => part.replace(/\\/g, "\\\\").replace(/:/g, "\\:");
-  return `${esc(realm)}:${esc(username)}:`;
 }
 
 /** Splunk's CA when this runs under splunkd (SPLUNK_HOME set and the file present). */

@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { passwordEntityName } from "../../src/splunk/secretNames";
 import { entry, errorBody, feed, type Content, type Entry } from "./shapes";
 import type { Validator } from "./validator";
 
@@ -90,10 +91,7 @@ export function parseEntityName(name: string): { realm: string; username: string
   return parts.length >= 2 ? { realm: parts[0], username: parts[1] } : { realm: "", username: parts[0] ?? "" };
 }
 
-function entityName(realm: string, username: string): string {
-  const esc = (s: string): string => s.replace(/\\/g, "\\\\").replace(/:/g, "\\:");
-  return `${esc(realm)}:${esc(username)}:`;
-}
+const entityName = passwordEntityName;
 
 function readBody(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import type { ActivityApi } from "../../../src/api/activityApi";
+import { ActivityApiError } from "../../../src/api/errors";
+import { checkConnection, describeConnectionError } from "../../../src/connectionCheck";
+import type { ValidationDefinition } from "../../../src/splunk/inputDefinition";
+import { createLogger } from "../../../src/splunk/logger";
+import type { Secrets } from "../../../src/splunk/secrets";
+import type { SplunkdRest } from "../../../src/splunk/splunkdRest";
+import { parseConfig } from "../../../src/splunk/validate";
+
+const PARAMS = { tenant_id: "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6", client_id: "11111111-2222-4333-8444-555555555555" };
+
+function fakeApi(list: () => Promise<unknown>, closed: string[]): ActivityApi {
+  const never = () => Promise.reject(new Error("not used"));
+  return {
+    listSubscriptions: list as ActivityApi["listSubscriptions"],
+    startSubscription: never,
+    listContent: () => ({ [Symbol.asyncIterator]: () => ({ next: never }) }),
+    fetchBlob: never,
+    clockSkewSeconds: () => 0,
+    close: async () => void closed.push("closed"),
+  } as ActivityApi;
+}
+
+function memoryRest(stored: Record<string, string>): SplunkdRest {
+  return {
+    readPassword: async (_realm, user) => stored[user],
+    writePassword: async () => assert.fail("validation must not write secrets"),
+    updateInput: async () => assert.fail("validation must not edit the input"),
+  };
+}
+
+describe("checkConnection", () => {
+  const silent = createLogger(() => undefined);
+  function def(params: Record<string, string>): ValidationDefinition {
+    return { serverHost: "h", serverUri: "https://127.0.0.1:8089", sessionKey: "k", checkpointDir: "/tmp", item: { name: "contoso", params: { ...PARAMS, ...params } } };
+  }
+
+  it("passes when a token is issued and subscriptions list, using the stored secret for a masked value", async () => {
+    const d = def({ client_secret: "********" });
+    const seen: Secrets[] = [];
+    const closed: string[] = [];
+    const message = await checkConnection(d, parseConfig(d.item).config!, {
+      rest: memoryRest({ contoso: "from-storage" }),
+      logger: silent,
+      createApi: (_c, secrets) => (seen.push(secrets), fakeApi(async () => [], closed)),
+    });
+    assert.equal(message, undefined);
+    assert.deepEqual(seen, [{ clientSecret: "from-storage" }]);
+    assert.deepEqual(closed, ["closed"]);
+  });
+
+  it("names the AF code and consent when the permission is missing", async () => {
+    const d = def({ client_secret: "typed" });
+    const error = new ActivityApiError("Activity API subscriptions/list failed (HTTP 401 AF10001): the app lacks ActivityFeed.Read", 401, "AF10001");
+    const message = await checkConnection(d, parseConfig(d.item).config!, {
+      rest: memoryRest({}),
+      logger: silent,
+      createApi: () => fakeApi(() => Promise.reject(error), []),
+    });
+    assert.match(message ?? "", /^Connection test failed \[consent_missing\]: .*AF10001/);
+  });
+
+  it("keeps a token error's own cause", () => {
+    const error = Object.assign(new Error("Token request failed (7000215): the client secret is wrong or expired: re-enter it"), { cause: "auth_failed" });
+    assert.equal(describeConnectionError(error), "Connection test failed [auth_failed]: Token request failed (7000215): the client secret is wrong or expired: re-enter it");
+  });
+
+  it("recognises audit logging off", () => {
+    const error = new ActivityApiError("Activity API subscriptions/list failed (HTTP 400): unified audit logging is off for this tenant", 400, undefined);
+    assert.match(describeConnectionError(error), /\[audit_log_off\]/);
+  });
+
+  it("says what to re-enter when the masked secret is not stored", async () => {
+    const d = def({ client_secret: "********" });
+    const message = await checkConnection(d, parseConfig(d.item).config!, {
+      rest: memoryRest({}),
+      logger: silent,
+      createApi: () => assert.fail("no API call without a secret"),
+    });
+    assert.match(message ?? "", /client secret of input contoso is not in storage\/passwords: re-enter it/);
+  });
+
+  it("gives up with a clear message when the API does not answer", async () => {
+    const d = def({ client_secret: "typed" });
+    const closed: string[] = [];
+    const message = await checkConnection(d, parseConfig(d.item).config!, {
+      rest: memoryRest({}),
+      logger: silent,
+      timeoutMs: 20,
+      createApi: () => fakeApi(() => new Promise(() => undefined), closed),
+    });
+    assert.match(message ?? "", /no answer within 0.02 s/);
+    assert.deepEqual(closed, ["closed"]);
+  });
+});
