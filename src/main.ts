@@ -159,7 +159,8 @@ function fatal(err: unknown): never {
   process.exit(1);
 }
 
-if (require.main === module) {
+/** The process entry (called by the bundle's entry, see scripts/build.ts): run, then exit with the code. */
+export function start(): void {
   const io: Io = { stdin: process.stdin, stdout: process.stdout, log: stderrSink, env: process.env, signals: process };
   process.on("uncaughtException", fatal);
   main(process.argv.slice(2), io).then((code) => process.exit(code), fatal);
