@@ -8,7 +8,7 @@ import { request, type Dispatcher } from "undici";
 // so failures are wrapped to keep their reason (e.g. ECONNREFUSED, certificate untrusted).
 function networkFailure(url: string, err: unknown): AuthError {
   const reason = err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}` : String(err);
-  return new AuthError("network_error", `Network request to ${new URL(url).host} failed: ${reason}`);
+  return new AuthError("network_error", "", `Network request to ${new URL(url).host} failed: ${reason}`);
 }
 
 function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -47,6 +47,7 @@ async function send<T>(
     // e.g. a proxy's HTML error page: say so rather than MSAL's bare parse error.
     throw new AuthError(
       "network_error",
+      "",
       `The login host answered HTTP ${response.statusCode} without JSON (a proxy in the way?)`,
     );
   }
