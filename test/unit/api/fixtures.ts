@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fields, Logger } from "../../../src/splunk/logger";
@@ -113,3 +113,50 @@ export function memoryLogger(lines: LogLine[] = []): Logger & { lines: LogLine[]
   };
   return Object.assign(make({}), { lines });
 }
+
+export interface ConnectProxy {
+  url: string;
+  seen: { target: string; auth?: string }[];
+  close(): Promise<void>;
+}
+
+/** A minimal HTTP CONNECT proxy (RFC 9110 9.3.6) that wants Basic proxy credentials. */
+export function startConnectProxy(expectedAuth: string): Promise<ConnectProxy> {
+  const seen: ConnectProxy["seen"] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createHttpServer((_req, res) => res.writeHead(405).end());
+  server.on("connect", (req, client: Socket, head: Buffer) => {
+    sockets.add(client);
+    const auth = req.headers["proxy-authorization"];
+    seen.push({ target: req.url ?? "", auth });
+    if (auth !== expectedAuth) {
+      client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    const [host, port] = (req.url ?? "").split(":");
+    const upstream = connect(Number(port), host, () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        seen,
+        close: () =>
+          new Promise((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
