@@ -50,7 +50,12 @@ export interface RestDoubleOptions {
   validator?: Validator;
   indexes?: string[];
   confs?: Record<string, Record<string, Record<string, string>>>;
+  /** The scheme's argument names: like splunkd, create/edit refuse any other (default: accept all). */
+  schemeArgs?: readonly string[];
 }
+
+/** Settings every input accepts besides its scheme's arguments (inputs.conf.spec, [default]). */
+const STANDARD_SETTINGS = ["index", "interval", "host", "source", "sourcetype", "disabled", "python.version"];
 
 export interface RestDouble {
   url: string;
@@ -213,6 +218,8 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
 
   async function inputs(method: string, collection: string, rest: string[], body: URLSearchParams, key: string): Promise<unknown> {
     const validate = async (name: string, params: Record<string, string>): Promise<void> => {
+      const unknown = Object.keys(params).find((k) => opts.schemeArgs && !opts.schemeArgs.includes(k) && !STANDARD_SETTINGS.includes(k));
+      if (unknown) throw new HttpError(400, `Argument "${unknown}" is not supported by this handler.`);
       const message = await validator({ name, params, serverUri: base, sessionKey: key, checkpointDir });
       if (message !== undefined) throw new HttpError(400, message);
     };

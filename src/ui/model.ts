@@ -1,0 +1,264 @@
+// The configuration page's pure logic: form <-> input arguments, the same checks as
+// --validate-arguments (src/splunk/validate.ts), and run status from splunkd.log lines.
+import { CONTENT_TYPES, type Cloud } from "../config";
+import { SECRET_ARGS, type SecretArg } from "../splunk/secretNames";
+import { CLOUDS, DEFAULTS, MASKED_SECRET as MASK, parseConfig } from "../splunk/validate";
+
+export { CLOUDS, CONTENT_TYPES, MASK };
+export const SCHEME = "defender_o365_activity";
+export const APP = "defender_o365";
+
+export type AuthMode = "secret" | "certificate";
+
+export interface TenantForm {
+  name: string;
+  tenant_id: string;
+  client_id: string;
+  auth: AuthMode;
+  /** Typed secrets: "" = keep what storage/passwords holds (or none). Never shown back. */
+  client_secret: string;
+  certificate_path: string;
+  certificate_password: string;
+  cloud: Cloud;
+  content_types: string[];
+  record_types: string;
+  backfill_hours: string;
+  max_concurrency: string;
+  publisher_id: string;
+  proxy_url: string;
+  proxy_password: string;
+  api_url: string;
+  authority_url: string;
+  auto_subscribe: boolean;
+  index: string;
+  interval: string;
+}
+
+/** Which secrets an existing input already has in storage/passwords (its stanza shows MASK). */
+export type StoredSecrets = Partial<Record<SecretArg, boolean>>;
+
+export interface InputRow {
+  name: string;
+  disabled: boolean;
+  args: Record<string, string>;
+}
+
+const TEXT_ARGS = [
+  "tenant_id",
+  "client_id",
+  "certificate_path",
+  "record_types",
+  "backfill_hours",
+  "max_concurrency",
+  "publisher_id",
+  "proxy_url",
+  "api_url",
+  "authority_url",
+  "index",
+  "interval",
+] as const;
+
+export function emptyForm(): TenantForm {
+  return {
+    name: "",
+    tenant_id: "",
+    client_id: "",
+    auth: "secret",
+    client_secret: "",
+    certificate_path: "",
+    certificate_password: "",
+    cloud: DEFAULTS.cloud,
+    content_types: [...DEFAULTS.contentTypes],
+    record_types: "",
+    backfill_hours: String(DEFAULTS.backfillHours),
+    max_concurrency: String(DEFAULTS.maxConcurrency),
+    publisher_id: "",
+    proxy_url: "",
+    proxy_password: "",
+    api_url: "",
+    authority_url: "",
+    auto_subscribe: true,
+    index: "",
+    interval: String(DEFAULTS.interval),
+  };
+}
+
+/** An existing input's stanza as a form; secret fields stay empty ("keep"). */
+export function formFromInput(row: InputRow): { form: TenantForm; stored: StoredSecrets } {
+  const form = emptyForm();
+  const a = row.args;
+  form.name = row.name;
+  for (const key of TEXT_ARGS) if (a[key] !== undefined) form[key] = a[key];
+  form.auth = a.certificate_path ? "certificate" : "secret";
+  if ((CLOUDS as readonly string[]).includes(a.cloud)) form.cloud = a.cloud as Cloud;
+  if (a.content_types) form.content_types = a.content_types.split(",").map((s) => s.trim()).filter(Boolean);
+  form.auto_subscribe = !/^(0|false|no|f|n)$/i.test(a.auto_subscribe ?? "1");
+  const stored: StoredSecrets = {
+    client_secret: a.client_secret === MASK,
+    certificate_password: a.certificate_password === MASK,
+    proxy_password: a.proxy_password === MASK,
+  };
+  return { form, stored };
+}
+
+/** The secrets that will exist once saved: typed now, or kept from storage/passwords. */
+export function effectiveSecrets(form: TenantForm, stored: StoredSecrets): Record<SecretArg, boolean> {
+  const certificate = form.auth === "certificate";
+  return {
+    client_secret: !certificate && (form.client_secret !== "" || !!stored.client_secret),
+    certificate_password: certificate && (form.certificate_password !== "" || !!stored.certificate_password),
+    proxy_password: form.proxy_url !== "" && (form.proxy_password !== "" || !!stored.proxy_password),
+  };
+}
+
+/** Typed secrets to write to storage/passwords before the input is saved. */
+export function typedSecrets(form: TenantForm): Partial<Record<SecretArg, string>> {
+  const out: Partial<Record<SecretArg, string>> = {};
+  if (form.auth === "secret" && form.client_secret) out.client_secret = form.client_secret;
+  if (form.auth === "certificate" && form.certificate_password) out.certificate_password = form.certificate_password;
+  if (form.proxy_url && form.proxy_password) out.proxy_password = form.proxy_password;
+  return out;
+}
+
+/**
+ * Arguments POSTed to data/inputs: every setting, secrets only ever as MASK (their values go
+ * straight to storage/passwords), cleared settings as "" so an edit removes them.
+ */
+export function inputArgs(form: TenantForm, stored: StoredSecrets): Record<string, string> {
+  const secrets = effectiveSecrets(form, stored);
+  const args: Record<string, string> = {};
+  for (const key of TEXT_ARGS) args[key] = form[key].trim();
+  if (form.auth === "secret") args.certificate_path = "";
+  args.cloud = form.cloud;
+  args.content_types = form.content_types.join(",");
+  args.auto_subscribe = form.auto_subscribe ? "1" : "0";
+  for (const arg of SECRET_ARGS) {
+    // Unused secret arguments are only sent to clear a value the input had.
+    if (secrets[arg]) args[arg] = MASK;
+    else if (stored[arg] || arg === "client_secret") args[arg] = "";
+  }
+  if (!args.index) delete args.index; // splunkd's default index
+  return args;
+}
+
+export const FORM_FIELDS = [
+  "name",
+  "tenant_id",
+  "client_id",
+  "client_secret",
+  "certificate_path",
+  "certificate_password",
+  "cloud",
+  "content_types",
+  "record_types",
+  "backfill_hours",
+  "max_concurrency",
+  "publisher_id",
+  "proxy_url",
+  "proxy_password",
+  "api_url",
+  "authority_url",
+  "auto_subscribe",
+  "index",
+  "interval",
+] as const;
+export type FormField = (typeof FORM_FIELDS)[number];
+
+export interface FormErrors {
+  fields: Partial<Record<FormField, string>>;
+  /** Messages that name no single field. */
+  general: string[];
+}
+
+/**
+ * The checks --validate-arguments runs (parseConfig), on the arguments the page would save.
+ * The certificate file itself can only be checked on the collecting host: splunkd does that
+ * when the input is tested or saved.
+ */
+export function validateForm(form: TenantForm, stored: StoredSecrets): FormErrors {
+  const args = inputArgs(form, stored);
+  const certificate = form.auth === "certificate";
+  const params: Record<string, string> = { ...args };
+  delete params.certificate_path;
+  for (const key of Object.keys(params)) if (params[key] === "") delete params[key];
+  const result = parseConfig({ name: form.name.trim(), params }, { requireSecret: !certificate });
+  const errors: FormErrors = { fields: {}, general: [] };
+  for (const message of result.errors) {
+    const field = FORM_FIELDS.find((f) => message.startsWith(`${f} `)) ?? (message.startsWith("input name") ? "name" : undefined);
+    if (field && !errors.fields[field]) errors.fields[field] = message;
+    else if (!field) errors.general.push(message);
+  }
+  if (certificate && !form.certificate_path.trim()) {
+    errors.fields.certificate_path = "certificate_path is required: give the path of the PEM file with the certificate and its private key on the collecting host";
+  }
+  if (!form.name.trim()) errors.fields.name = "Name is required: a short name for this tenant, e.g. contoso";
+  if (form.content_types.length === 0) errors.fields.content_types = "Choose at least one content type (Audit.General holds the Defender detections)";
+  return errors;
+}
+
+export function hasErrors(errors: FormErrors): boolean {
+  return errors.general.length > 0 || Object.keys(errors.fields).length > 0;
+}
+
+// --- status from splunkd.log ------------------------------------------------------------
+
+/** The search the page runs for status: the modular input's stderr lines splunkd logged. */
+export const STATUS_SEARCH =
+  'search index=_internal sourcetype=splunkd component=ExecProcessor "defender_o365_activity" (run_summary OR "cause=") earliest=-7d | head 1000 | table _time _raw';
+
+export interface LogLine {
+  time: string;
+  level: string;
+  message: string;
+  fields: Record<string, string>;
+}
+
+export interface InputStatus {
+  /** Latest run_summary per content type. */
+  runs: LogLine[];
+  /** Latest WARN/ERROR (a line with cause=), if newer than the latest run. */
+  problem?: LogLine;
+}
+
+/** `LEVEL message key=value key="quoted value"` (src/splunk/logger.ts) from a splunkd.log line. */
+export function parseLogLine(raw: string, time: string): LogLine | undefined {
+  const from = /message from "[^"]*"\s+(.*)$/.exec(raw);
+  const text = (from ? from[1] : raw).trim();
+  const m = /^(DEBUG|INFO|WARN|ERROR)\s+(.*)$/.exec(text);
+  if (!m) return undefined;
+  const fields: Record<string, string> = {};
+  const pair = /(\w+)=("((?:[^"\\]|\\.)*)"|\S*)/g;
+  let first: number | undefined;
+  for (let p = pair.exec(m[2]); p; p = pair.exec(m[2])) {
+    first ??= p.index;
+    fields[p[1]] = p[3] !== undefined ? p[3].replace(/\\(.)/g, "$1") : p[2];
+  }
+  return { time, level: m[1], message: m[2].slice(0, first ?? m[2].length).trim(), fields };
+}
+
+/** Search rows (newest first, `_time` and `_raw`) -> status per input name. */
+export function statusByInput(rows: { _time?: string; _raw?: string }[]): Map<string, InputStatus> {
+  const out = new Map<string, InputStatus>();
+  for (const row of rows) {
+    const line = parseLogLine(row._raw ?? "", row._time ?? "");
+    const input = line?.fields.input;
+    if (!line || !input) continue;
+    const status = out.get(input) ?? { runs: [] };
+    out.set(input, status);
+    if (line.message.startsWith("run_summary")) {
+      if (!status.runs.some((r) => r.fields.content_type === line.fields.content_type)) status.runs.push(line);
+    } else if (line.fields.cause && !status.problem && status.runs.length === 0) {
+      status.problem = line;
+    }
+  }
+  return out;
+}
+
+/** One line for the table: records and lag of the last run. */
+export function runSummaryText(status: InputStatus | undefined): string {
+  if (!status || status.runs.length === 0) return "No run yet";
+  const sum = (key: string): number => status.runs.reduce((n, r) => n + (Number(r.fields[key]) || 0), 0);
+  const lag = Math.max(...status.runs.map((r) => Number(r.fields.lag_seconds) || 0));
+  const errors = sum("errors");
+  return `${status.runs[0].time}: ${sum("records")} records, lag ${lag} s${errors ? `, ${errors} errors` : ""}`;
+}
