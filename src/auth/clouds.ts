@@ -22,7 +22,10 @@ export interface Endpoints {
   apiRoot: string;
   /** `<login origin>/<tenant>`, what MSAL calls the authority. */
   authority: string;
-  /** Client-credentials scope; always the cloud's real API host (the token audience), even behind api_url. */
+  /**
+   * Client-credentials scope `<API origin>/.default`. With api_url the override is the API, so
+   * it is also the token audience (what the project's simulator, like Entra, checks).
+   */
   scope: string;
   /** host[:port] of the authority, given to MSAL as a known authority so it never runs instance discovery. */
   knownAuthorityHost: string;
@@ -53,7 +56,7 @@ export function endpointsFor(config: EndpointConfig): Endpoints {
   return {
     apiRoot: `${apiOrigin}/api/v1.0/${tenant}/activity/feed`,
     authority: `${loginOrigin}/${tenant}`,
-    scope: `https://${hosts.apiHost}/.default`,
+    scope: `${apiOrigin}/.default`,
     knownAuthorityHost: new URL(loginOrigin).host,
     customAuthority: config.authorityUrl !== undefined && config.authorityUrl !== "",
   };

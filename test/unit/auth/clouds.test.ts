@@ -28,10 +28,10 @@ describe("auth/clouds", () => {
     });
   }
 
-  it("api_url replaces scheme://host[:port] of the API only; the scope keeps the cloud's API host", () => {
+  it("api_url replaces scheme://host[:port] of the API and its scope, not the login host", () => {
     const e = endpointsFor({ cloud: "gcc_high", tenantId: TENANT, apiUrl: "https://127.0.0.1:8443/ignored/path" });
     assert.equal(e.apiRoot, `https://127.0.0.1:8443/api/v1.0/${TENANT}/activity/feed`);
-    assert.equal(e.scope, "https://manage.office365.us/.default");
+    assert.equal(e.scope, "https://127.0.0.1:8443/.default");
     assert.equal(e.authority, `https://login.microsoftonline.us/${TENANT}`);
   });
 

@@ -41,7 +41,7 @@ describe("auth/tokenProvider (MSAL against a loopback token endpoint)", () => {
     return new MsalTokenProvider({ endpoints, clientId: CLIENT, credential, dispatcher: agent, logger: memoryLogger(), now });
   }
 
-  it("asks the authority_url host only (no discovery) for the cloud's scope with the client secret", async () => {
+  it("asks the authority_url host only (no discovery) with the client secret and the cloud scope", async () => {
     const tokens = provider({ kind: "secret", secret: "s3cr3t~value" });
     assert.equal(await tokens.getToken(), "at-1");
     assert.equal(server.requests.length, 1);
@@ -52,7 +52,7 @@ describe("auth/tokenProvider (MSAL against a loopback token endpoint)", () => {
     assert.equal(form.get("grant_type"), "client_credentials");
     assert.equal(form.get("client_id"), CLIENT);
     assert.equal(form.get("client_secret"), "s3cr3t~value");
-    assert.equal(form.get("scope"), "https://manage.office365.us/.default");
+    assert.equal(form.get("scope"), "https://manage.office365.us/.default"); // no api_url: the cloud's API host
   });
 
   it("caches the token, renews it 5 minutes before expiry, and after invalidate()", async () => {
