@@ -1,0 +1,91 @@
+// Fault injection for tests: each knob picks requests by kind, for the next N of them or a
+// seeded fraction, so failures are reproducible. The behaviours copied are the reference's
+// (section 4 and 8): AF429 as HTTP 403 or 429, AF50000 runs, resets and truncated bodies.
+import type { ContentType } from "../config";
+import { Rng } from "./generator/prng";
+
+/** What a request was, for fault selection and the request log. */
+export type RequestKind =
+  | "openid"
+  | "token"
+  | "start"
+  | "stop"
+  | "list"
+  | "content"
+  | "blob"
+  | "other";
+
+export const API_KINDS: readonly RequestKind[] = ["start", "stop", "list", "content", "blob", "other"];
+
+export interface FaultSelector {
+  /** The next N matching requests. */
+  count?: number;
+  /** Or this share of matching requests (0..1, seeded). */
+  fraction?: number;
+  /** Request kinds this applies to (default: every Activity API request). */
+  on?: readonly RequestKind[];
+}
+
+export interface Faults {
+  throttle?: FaultSelector & { status?: 403 | 429; retryAfterSeconds?: number };
+  internalErrors?: FaultSelector;
+  /** Added to every request before it is answered. */
+  latencyMs?: number;
+  /** Destroy the socket without answering. */
+  resets?: FaultSelector;
+  /** Blob GETs: send part of the body, then `abort` the connection (default) or `end` cleanly. */
+  truncatedBlobs?: FaultSelector & { mode?: "abort" | "end" };
+  /** Blob GETs: 200 with a body that is not valid JSON. */
+  garbledBlobs?: FaultSelector;
+  /** Content listings whose last page gets a NextPageUri pointing back to the first page. */
+  nextPageLoop?: FaultSelector;
+  /** The server clock's offset: window checks, token expiry and the Date header use it. */
+  clockSkewSeconds?: number;
+  /** contentIds to answer with AF20051 (expired) from now on. */
+  expire?: readonly string[];
+  /** Content types whose subscription the service disables now (every tenant). */
+  disableSubscription?: readonly ContentType[];
+  /** Lifetime of access tokens issued from now on. */
+  tokenLifetimeSeconds?: number;
+}
+
+export type SelectorName = "throttle" | "internalErrors" | "resets" | "truncatedBlobs" | "garbledBlobs" | "nextPageLoop";
+
+const DEFAULT_KINDS: Partial<Record<SelectorName, readonly RequestKind[]>> = {
+  truncatedBlobs: ["blob"],
+  garbledBlobs: ["blob"],
+  nextPageLoop: ["content"],
+};
+
+/** The live fault set: decides, per request, which selectors fire. */
+export class FaultState {
+  private readonly remaining = new Map<SelectorName, number>();
+  private readonly rng: Rng;
+
+  constructor(readonly faults: Faults, seed = 1) {
+    this.rng = new Rng(seed);
+    for (const name of Object.keys(DEFAULT_KINDS).concat(["throttle", "internalErrors", "resets"]) as SelectorName[]) {
+      const count = faults[name]?.count;
+      if (count !== undefined) this.remaining.set(name, count);
+    }
+  }
+
+  /** True when the named fault fires for a request of this kind (consuming one of its count). */
+  fires(name: SelectorName, kind: RequestKind): boolean {
+    const selector = this.faults[name];
+    if (!selector) return false;
+    const kinds = selector.on ?? DEFAULT_KINDS[name] ?? API_KINDS;
+    if (!kinds.includes(kind)) return false;
+    const left = this.remaining.get(name);
+    if (left !== undefined) {
+      if (left <= 0) return false;
+      this.remaining.set(name, left - 1);
+      return true;
+    }
+    return selector.fraction !== undefined && this.rng.chance(selector.fraction);
+  }
+
+  get clockSkewMs(): number {
+    return (this.faults.clockSkewSeconds ?? 0) * 1000;
+  }
+}
