@@ -405,7 +405,7 @@ export class ActivityApiClient implements ActivityApi {
 
   private noteServerDate(value: string | undefined): void {
     const server = value ? Date.parse(value) : NaN;
-    if (!Number.isNaN(server)) this.skewSeconds = Math.round((server - this.backoff.now()) / 1000);
+    if (!Number.isNaN(server)) this.skewSeconds = Math.round((server - this.backoff.now()) / 1000) + 0; // + 0 turns -0 into 0
   }
 }
 
