@@ -1,10 +1,10 @@
-// Bundles the configuration page (src/ui/index.tsx) for the browser with esbuild. Node built-ins
+// Bundles the configuration page (src/ui/main.tsx) for the browser with esbuild. Node built-ins
 // reached through the shared validation module (certificate file checks, which only the
 // collecting host can run) are replaced by empty modules: the page never calls them.
 import { build, type Plugin } from "esbuild";
 import path from "node:path";
 
-export const UI_ENTRY = path.join(__dirname, "index.tsx");
+export const UI_ENTRY = path.join(__dirname, "main.tsx");
 /** Where the bundle goes inside the app: Splunk Web serves it as /static/app/<app>/configuration.js. */
 export const UI_BUNDLE = path.join("appserver", "static", "configuration.js");
 

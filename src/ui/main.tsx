@@ -1,4 +1,4 @@
-// Entry of appserver/static/configuration.js, loaded by the `configuration` view
+// Entry of appserver/static/configuration.js (bundled by src/ui/bundle.ts), loaded by the `configuration` view
 // (default/data/ui/views/configuration.xml): mounts the page in the view's placeholder.
 import { createRoot } from "react-dom/client";
 import { SplunkThemeProvider } from "@splunk/themes";
