@@ -219,6 +219,14 @@ function networkError(operation: string, err: unknown): ActivityApiError {
   );
 }
 
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 export class ActivityApiClient implements ActivityApi {
   private readonly backoff: BackoffOptions;
   private readonly episodes = new RetryEpisodes();
@@ -314,7 +322,7 @@ export class ActivityApiClient implements ActivityApi {
 
   /** One API call with the limiter, a bearer token, retries and one refresh on 401. */
   private async call<T>(call: Call<T>): Promise<T> {
-    if (new URL(call.url).origin !== this.apiOrigin) {
+    if (originOf(call.url) !== this.apiOrigin) {
       // Never hand the bearer token to another host, whatever a server-given URL says.
       throw new ActivityApiError(
         `Activity API ${call.operation}: refusing a URL outside ${this.apiOrigin}: ${snippet(call.url, 300)}`,

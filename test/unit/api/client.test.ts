@@ -367,6 +367,7 @@ describe("api/client against a loopback server", () => {
   it("refuses to send the token outside the API's origin", async () => {
     await setup([(_q, res) => sendJson(res, 200, [])]);
     await assert.rejects(h.client.fetchBlob("https://attacker.example/api/v1.0/x/activity/feed/audit/1"), (err: ActivityApiError) => err.policy === "fatal");
+    await assert.rejects(h.client.fetchBlob("not a url$x"), (err: ActivityApiError) => err.policy === "fatal");
     assert.equal(h.server.requests.length, 0);
   });
 
