@@ -10,6 +10,8 @@ import { createClientCertificate } from "../../../src/simulator/certificates";
 const TENANT = "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6";
 const CLIENT = "8d6f2a4b-1c3e-4f5a-9b7c-0e1d2c3b4a59";
 const GOOD = { tenant_id: TENANT, client_id: CLIENT, client_secret: "s3cret value" };
+/** GOOD without a client secret. */
+const NO_SECRET = { tenant_id: TENANT, client_id: CLIENT };
 
 function stanza(params: Stanza["params"], name = "defender_o365_activity://contoso", app?: string): Stanza {
   return app ? { name, app, params } : { name, params };
@@ -106,9 +108,8 @@ describe("splunk/validate parseConfig", () => {
   });
 
   it("accepts a certificate file with its matching key, or an encrypted key", () => {
-    const { client_secret: _omit, ...noSecret } = GOOD;
-    assert.deepEqual(parseConfig(stanza({ ...noSecret, certificate_path: certAndKey })).config?.certificatePath, certAndKey);
-    assert.deepEqual(parseConfig(stanza({ ...noSecret, certificate_path: encrypted })).errors, []);
+    assert.deepEqual(parseConfig(stanza({ ...NO_SECRET, certificate_path: certAndKey })).config?.certificatePath, certAndKey);
+    assert.deepEqual(parseConfig(stanza({ ...NO_SECRET, certificate_path: encrypted })).errors, []);
   });
 
   it("takes the item name as is in validation mode and defaults the app", () => {
@@ -119,11 +120,10 @@ describe("splunk/validate parseConfig", () => {
   });
 
   it("allows no credentials when requireSecret is false", () => {
-    assert.deepEqual(parseConfig(stanza({ tenant_id: TENANT, client_id: CLIENT }), { requireSecret: false }).errors, []);
+    assert.deepEqual(parseConfig(stanza(NO_SECRET), { requireSecret: false }).errors, []);
   });
 
   // Each bad configuration with the specific message it must produce.
-  const { client_secret: _s, ...base } = GOOD;
   const bad: [string, () => Stanza["params"], RegExp][] = [
     ["a missing tenant_id", () => ({ client_id: CLIENT, client_secret: "x" }), /^tenant_id is required: copy the Directory \(tenant\) ID/],
     ["a tenant domain name", () => ({ ...GOOD, tenant_id: "contoso.onmicrosoft.com" }), /tenant_id "contoso.onmicrosoft.com" is a domain name, but the Management Activity API needs the tenant GUID: copy .*Entra admin center/],
@@ -131,13 +131,13 @@ describe("splunk/validate parseConfig", () => {
     ["a missing client_id", () => ({ tenant_id: TENANT, client_secret: "x" }), /client_id is required: copy the Application \(client\) ID/],
     ["a client_id that is no GUID", () => ({ ...GOOD, client_id: "my-app" }), /client_id "my-app" is not a GUID/],
     ["both secret and certificate", () => ({ ...GOOD, certificate_path: certAndKey }), /either client_secret or certificate_path, not both/],
-    ["neither secret nor certificate", () => ({ ...base }), /client_secret or certificate_path is required/],
+    ["neither secret nor certificate", () => ({ ...NO_SECRET }), /client_secret or certificate_path is required/],
     ["a blank secret", () => ({ ...GOOD, client_secret: "   " }), /client_secret or certificate_path is required/],
-    ["a certificate file that does not exist", () => ({ ...base, certificate_path: "/nonexistent/app.pem" }), /certificate_path "\/nonexistent\/app.pem" does not exist/],
-    ["a certificate path that is a folder", () => ({ ...base, certificate_path: dir }), /is not a file/],
-    ["a certificate file without a key", () => ({ ...base, certificate_path: certOnly }), /holds no private key/],
-    ["a key file without a certificate", () => ({ ...base, certificate_path: keyOnly }), /holds no certificate/],
-    ["a key that does not belong to the certificate", () => ({ ...base, certificate_path: wrongKey }), /private key does not belong to the certificate/],
+    ["a certificate file that does not exist", () => ({ ...NO_SECRET, certificate_path: "/nonexistent/app.pem" }), /certificate_path "\/nonexistent\/app.pem" does not exist/],
+    ["a certificate path that is a folder", () => ({ ...NO_SECRET, certificate_path: dir }), /is not a file/],
+    ["a certificate file without a key", () => ({ ...NO_SECRET, certificate_path: certOnly }), /holds no private key/],
+    ["a key file without a certificate", () => ({ ...NO_SECRET, certificate_path: keyOnly }), /holds no certificate/],
+    ["a key that does not belong to the certificate", () => ({ ...NO_SECRET, certificate_path: wrongKey }), /private key does not belong to the certificate/],
     ["an unknown cloud", () => ({ ...GOOD, cloud: "china" }), /cloud "china" is not one of commercial, gcc, gcc_high, dod/],
     ["an unknown content type", () => ({ ...GOOD, content_types: "Audit.General,Audit.Teams" }), /content_types has "Audit.Teams", which is not one of Audit.General/],
     ["an unknown record type name", () => ({ ...GOOD, record_types: "28,PhishyThing" }), /record_types has "PhishyThing", which is neither a record type number nor a known AuditLogRecordType name/],
