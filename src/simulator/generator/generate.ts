@@ -186,10 +186,11 @@ export function generateLargeBlob(options: LargeBlobOptions): GeneratedBlob {
   const created = options.created.getTime();
   const opts = { tenantId: options.tenantId, recordsPerBlob: 1, seed: options.seed, defenderShare: 0.5, hostileRate: 0, duplicateRate: 0 };
   const createdOf = (): number => created;
-  const sample = new GeneratedRecords(opts, options.contentType, 0, createdOf, 64);
+  // Sample past the guaranteed first records (one hostile text alone is 65 kB).
+  const sample = new GeneratedRecords(opts, options.contentType, 0, createdOf, 164);
   let sampleBytes = 0;
-  for (let i = 0; i < sample.count; i++) sampleBytes += Buffer.byteLength(sample.text(i)) + 1;
-  const count = Math.max(1, Math.ceil(options.bytes / (sampleBytes / sample.count)));
+  for (let i = 100; i < sample.count; i++) sampleBytes += Buffer.byteLength(sample.text(i)) + 1;
+  const count = Math.max(1, Math.ceil(options.bytes / (sampleBytes / (sample.count - 100))));
   return {
     contentType: options.contentType,
     contentId: contentIdFor(options.contentType, created, 999_999),
