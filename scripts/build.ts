@@ -2,13 +2,14 @@
 // under dist/defender_o365/ exactly as it is packaged (design.md section 1):
 //   dist/defender_o365/bin/app/defender_o365_activity.js   the whole program, no node_modules
 //   dist/defender_o365/{default,metadata,README,static,lookups,appserver/static}, bin/*.sh|*.cmd
-//   dist/defender_o365/appserver/static/configuration.js   the setup page, if src/ui/index.tsx exists
+//   dist/defender_o365/appserver/static/configuration.js   the configuration page (src/ui/bundle.ts)
 //   dist/sourcemaps/*.map   source maps, kept OUT of the app so the package stays small; use them
 //                           to read stack traces from splunkd.log (e.g. with `npx source-map-cli`
 //                           or by placing the map beside the bundle and running node --enable-source-maps).
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { bundleUi, UI_BUNDLE } from "../src/ui/bundle";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const APP_ID = "defender_o365";
@@ -25,7 +26,8 @@ const EXCLUDED = (name: string): boolean => name.startsWith(".") || name === "lo
 export interface BuildResult {
   appDir: string;
   bundle: string;
-  ui?: string;
+  /** The configuration page bundle. */
+  ui: string;
 }
 
 function copyTree(from: string, to: string): void {
@@ -66,31 +68,6 @@ async function bundleInput(): Promise<void> {
   }
 }
 
-async function bundleUi(entry: string): Promise<string> {
-  const outfile = path.join(APP_DIR, "appserver", "static", "configuration.js");
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "browser",
-    format: "iife",
-    minify: true,
-    target: "es2020",
-    outfile,
-    sourcemap: "external",
-    sourcesContent: false,
-    write: false,
-    jsx: "automatic",
-    define: { "process.env.NODE_ENV": '"production"' },
-    logLevel: "warning",
-  });
-  for (const file of result.outputFiles) {
-    const dst = file.path.endsWith(".map") ? path.join(SOURCEMAPS, path.basename(file.path)) : file.path;
-    fs.mkdirSync(path.dirname(dst), { recursive: true });
-    fs.writeFileSync(dst, file.contents, { mode: 0o644 });
-  }
-  return outfile;
-}
-
 /** Builds dist/defender_o365/ from scratch. Fast (esbuild): well under 5 s. */
 export async function build(): Promise<BuildResult> {
   fs.rmSync(APP_DIR, { recursive: true, force: true });
@@ -109,15 +86,16 @@ export async function build(): Promise<BuildResult> {
     fs.chmodSync(dst, name.endsWith(".sh") ? 0o755 : 0o644);
   }
   await bundleInput();
-  const uiEntry = path.join(ROOT, "src", "ui", "index.tsx");
-  const ui = fs.existsSync(uiEntry) ? await bundleUi(uiEntry) : undefined;
+  // The configuration page: src/ui/bundle.ts owns its browser build settings.
+  const ui = path.join(APP_DIR, UI_BUNDLE);
+  await bundleUi(ui);
   return { appDir: APP_DIR, bundle: BUNDLE, ui };
 }
 
 if (require.main === module) {
   const started = Date.now();
   build().then(
-    (r) => console.log(`built ${path.relative(ROOT, r.appDir)} in ${Date.now() - started} ms${r.ui ? " (with the configuration page)" : ""}`),
+    (r) => console.log(`built ${path.relative(ROOT, r.appDir)} in ${Date.now() - started} ms`),
     (err: Error) => {
       console.error(err.message);
       process.exit(1);
