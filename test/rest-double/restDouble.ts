@@ -46,6 +46,8 @@ export interface DoubleState {
 
 export interface RestDoubleOptions {
   app?: string;
+  /** An existing $SPLUNK_HOME (e.g. the harness's, with the app installed); default: a fresh temp one. */
+  splunkHome?: string;
   /** Runs on create/edit of our scheme's inputs; default: accept everything. */
   validator?: Validator;
   indexes?: string[];
@@ -124,7 +126,8 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
   const indexes = opts.indexes ?? ["main", "defender", "_internal", "_audit"];
   const sessionKey = randomBytes(24).toString("base64url");
   const splunkSecret = randomBytes(32);
-  const splunkHome = mkdtempSync(path.join(tmpdir(), "dfo365-splunkd-"));
+  const ownHome = !opts.splunkHome;
+  const splunkHome = opts.splunkHome ?? mkdtempSync(path.join(tmpdir(), "dfo365-splunkd-"));
   const localDir = path.join(splunkHome, "etc", "apps", app, "local");
   const checkpointDir = path.join(splunkHome, "var", "lib", "splunk", "modinputs", SCHEME);
   mkdirSync(path.join(splunkHome, "etc", "auth"), { recursive: true });
@@ -220,7 +223,7 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
     const validate = async (name: string, params: Record<string, string>): Promise<void> => {
       const unknown = Object.keys(params).find((k) => opts.schemeArgs && !opts.schemeArgs.includes(k) && !STANDARD_SETTINGS.includes(k));
       if (unknown) throw new HttpError(400, `Argument "${unknown}" is not supported by this handler.`);
-      const message = await validator({ name, params, serverUri: base, sessionKey: key, checkpointDir });
+      const message = await validator({ name, params, serverUri: base, sessionKey: key });
       if (message !== undefined) throw new HttpError(400, message);
     };
     if (rest.length === 0) {
@@ -357,7 +360,7 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          rmSync(splunkHome, { recursive: true, force: true });
+          if (ownHome) rmSync(splunkHome, { recursive: true, force: true });
           resolve();
         });
       }),
