@@ -13,8 +13,25 @@ export interface BackoffOptions {
   /** Total tries of one call, the first included. */
   maxAttempts: number;
   random: () => number;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits ms; rejects with the signal's reason when it aborts (the client is closing). */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   now: () => number;
+}
+
+/** A timer that a closing client can cancel, so that no wait outlives it. */
+export function cancellableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 export const BACKOFF_DEFAULTS: BackoffOptions = {
@@ -23,7 +40,7 @@ export const BACKOFF_DEFAULTS: BackoffOptions = {
   maxRetryAfterMs: 600_000,
   maxAttempts: 6,
   random: Math.random,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: cancellableSleep,
   now: Date.now,
 };
 

@@ -14,7 +14,7 @@ import type { Logger } from "../splunk/logger";
 
 /** What the client needs from a limiter (src/api/limiter.ts TokenBucket). */
 export interface RequestLimiter {
-  take(): Promise<void>;
+  take(signal?: AbortSignal): Promise<void>;
   pause(ms: number): void;
 }
 
@@ -27,7 +27,12 @@ export interface ClientOptions {
   limiter: RequestLimiter;
   logger: Logger;
   backoff?: Partial<BackoffOptions>;
-  /** Runs on close(), e.g. releasing the shared dispatcher. */
+  /**
+   * Aborted when the owner shuts down: pending waits and requests end at once with the
+   * signal's reason instead of holding the process (SIGTERM must stop within seconds).
+   */
+  signal?: AbortSignal;
+  /** Runs on close(), e.g. aborting the signal and releasing the shared dispatcher. */
   onClose?: () => Promise<void>;
 }
 
@@ -339,6 +344,7 @@ export class ActivityApiClient implements ActivityApi {
         for (const cause of this.episodes.succeed()) this.options.logger.info("Activity API recovered", { cause });
         return result;
       } catch (thrown) {
+        if (this.options.signal?.aborted) throw this.options.signal.reason;
         const err = thrown instanceof ActivityApiError ? thrown : networkError(call.operation, thrown);
         if (err.status === 401 && !(err instanceof TokenError) && err.policy !== "fatal") {
           if (!refreshed) {
@@ -359,7 +365,7 @@ export class ActivityApiClient implements ActivityApi {
         const wait = retryDelayMs(retry, err.retryAfterSeconds, this.backoff);
         if (wait === undefined) throw err;
         this.noteRetry(call.operation, err, wait, retry + 1);
-        await this.backoff.sleep(wait);
+        await this.backoff.sleep(wait, this.options.signal);
       }
     }
   }
@@ -382,7 +388,7 @@ export class ActivityApiClient implements ActivityApi {
   }
 
   private async attempt<T>(call: Call<T>): Promise<T> {
-    await this.options.limiter.take();
+    await this.options.limiter.take(this.options.signal);
     const token = await this.options.tokens.getToken();
     let response: Dispatcher.ResponseData;
     try {
@@ -395,6 +401,7 @@ export class ActivityApiClient implements ActivityApi {
           ...(call.method === "POST" ? { "content-type": "application/json" } : {}),
         },
         body: call.method === "POST" ? "" : undefined,
+        signal: this.options.signal,
       });
     } catch (err) {
       throw networkError(call.operation, err);

@@ -11,6 +11,7 @@ import { endpointsFor } from "../auth/clouds";
 import { MsalTokenProvider, type Credential } from "../auth/tokenProvider";
 import { TokenError } from "../auth/tokenErrors";
 import type { ActivityApi } from "./activityApi";
+import { ActivityApiError } from "./errors";
 import { ActivityApiClient } from "./client";
 import type { BackoffOptions } from "./backoff";
 import { acquireDispatcher, type HttpOptions } from "./http";
@@ -78,12 +79,14 @@ export function createActivityApi(
     const credential = credentialFor(config, secrets);
     const shared = acquireDispatcher({ ...opts.http, proxyUrl: config.proxyUrl, proxyPassword: usable(secrets.proxyPassword) });
     release = shared.release;
+    const lifetime = new AbortController();
     const tokens = new MsalTokenProvider({
       endpoints,
       clientId: config.clientId,
       credential,
       dispatcher: shared.dispatcher,
       logger,
+      signal: lifetime.signal,
     });
     const client = new ActivityApiClient({
       apiRoot: endpoints.apiRoot,
@@ -93,7 +96,11 @@ export function createActivityApi(
       limiter: limiterForTenant(config.tenantId, opts.rateLimitPerMinute),
       logger,
       backoff: opts.backoff,
-      onClose: shared.release,
+      signal: lifetime.signal,
+      onClose: async () => {
+        lifetime.abort(new ActivityApiError("Activity API client closed", 0, undefined, undefined, "fatal"));
+        await shared.release();
+      },
     });
     return client;
   } catch (err) {

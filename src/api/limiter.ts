@@ -4,17 +4,16 @@
 // requests spend a token each, tokens refill at the rate, a short burst is allowed. Waiters
 // reserve tokens ahead (the balance goes negative), so concurrent callers queue fairly.
 
+import { cancellableSleep } from "./backoff";
+
 export const DEFAULT_RATE_PER_MINUTE = 1_800;
 
 export interface LimiterClock {
   now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-const realClock: LimiterClock = {
-  now: Date.now,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+const realClock: LimiterClock = { now: Date.now, sleep: cancellableSleep };
 
 export class TokenBucket {
   private readonly perMs: number;
@@ -46,10 +45,10 @@ export class TokenBucket {
     return Math.max(forToken, this.pausedUntil - now);
   }
 
-  /** Resolves when the caller may send one request. */
-  async take(): Promise<void> {
+  /** Resolves when the caller may send one request; rejects if the signal aborts first. */
+  async take(signal?: AbortSignal): Promise<void> {
     const wait = this.reserve();
-    if (wait > 0) await this.clock.sleep(wait);
+    if (wait > 0) await this.clock.sleep(wait, signal);
   }
 
   /** Holds every caller of this tenant back for `ms` (the server said we are throttled). */

@@ -25,6 +25,7 @@ async function send<T>(
   url: string,
   options: NetworkRequestOptions | undefined,
   timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<NetworkResponse<T>> {
   let response: Dispatcher.ResponseData;
   let bodyText: string;
@@ -34,6 +35,7 @@ async function send<T>(
       method,
       headers: options?.headers,
       body: method === "POST" ? (options?.body ?? "") : undefined,
+      signal,
       ...(timeoutMs ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {}),
     });
     bodyText = await response.body.text();
@@ -54,9 +56,9 @@ async function send<T>(
   return { status: response.statusCode, headers: headerRecord(response.headers), body };
 }
 
-export function msalNetworkClient(dispatcher: Dispatcher): INetworkModule {
+export function msalNetworkClient(dispatcher: Dispatcher, signal?: AbortSignal): INetworkModule {
   return {
-    sendGetRequestAsync: (url, options, timeout) => send(dispatcher, "GET", url, options, timeout),
-    sendPostRequestAsync: (url, options) => send(dispatcher, "POST", url, options, undefined),
+    sendGetRequestAsync: (url, options, timeout) => send(dispatcher, "GET", url, options, timeout, signal),
+    sendPostRequestAsync: (url, options) => send(dispatcher, "POST", url, options, undefined, signal),
   };
 }

@@ -34,6 +34,8 @@ export interface TokenProviderOptions {
   credential: Credential;
   dispatcher: Dispatcher;
   logger: Logger;
+  /** Aborts token requests in flight when the owner shuts down. */
+  signal?: AbortSignal;
   now?: () => number;
   /** Renew this long before expiry; default 5 minutes. */
   refreshMarginMs?: number;
@@ -90,7 +92,7 @@ export function msalConfiguration(options: TokenProviderOptions): Configuration 
       ...(endpoints.customAuthority ? { authorityMetadata: localAuthorityMetadata(endpoints.authority) } : {}),
     },
     system: {
-      networkClient: msalNetworkClient(options.dispatcher),
+      networkClient: msalNetworkClient(options.dispatcher, options.signal),
       // Our API client retries with its own backoff and logging.
       disableInternalRetries: true,
       loggerOptions: {
@@ -134,6 +136,7 @@ export class MsalTokenProvider implements TokenProvider {
       // Our cache decides when to renew, so MSAL's own cache is bypassed.
       result = await this.app.acquireTokenByClientCredential({ scopes: [this.options.endpoints.scope], skipCache: true });
     } catch (err) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason;
       throw toTokenError(err, this.loginHost);
     }
     if (!result?.accessToken) {

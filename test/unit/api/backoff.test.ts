@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { RetryEpisodes, jitteredDelayMs, parseRetryAfter, retryDelayMs } from "../../../src/api/backoff";
+import { RetryEpisodes, cancellableSleep, jitteredDelayMs, parseRetryAfter, retryDelayMs } from "../../../src/api/backoff";
 
 const opts = { baseMs: 100, capMs: 1000, maxAttempts: 4, maxRetryAfterMs: 5000 };
 
@@ -43,5 +43,14 @@ describe("api/backoff", () => {
     assert.deepEqual(e.succeed().sort(), ["throttled", "transient"]);
     assert.deepEqual(e.succeed(), []);
     assert.equal(e.begin("throttled"), true);
+  });
+
+  it("a cancellable sleep ends early with the abort reason", async () => {
+    const controller = new AbortController();
+    const sleeping = cancellableSleep(60_000, controller.signal);
+    controller.abort(new Error("closing"));
+    await assert.rejects(sleeping, /closing/);
+    await assert.rejects(cancellableSleep(1, controller.signal), /closing/);
+    await cancellableSleep(0);
   });
 });

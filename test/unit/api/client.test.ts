@@ -378,6 +378,20 @@ describe("api/client against a loopback server", () => {
     assert.equal(h.client.clockSkewSeconds(), 120);
   });
 
+  it("close() ends a call that is waiting to retry, with the closing reason", async () => {
+    const closing = new AbortController();
+    await setup([(_q, res) => sendJson(res, 503, "")], {
+      signal: closing.signal,
+      // Real timers: a minute-long wait that only the abort can end.
+      backoff: { baseMs: 60_000, capMs: 60_000, maxAttempts: 5, random: () => 1 },
+    });
+    const pending = h.client.listSubscriptions();
+    while (h.server.requests.length === 0) await new Promise((r) => setImmediate(r));
+    closing.abort(new ActivityApiError("Activity API client closed", 0, undefined, undefined, "fatal"));
+    await assert.rejects(pending, /client closed/);
+    assert.equal(h.server.requests.length, 1);
+  });
+
   it("turns a refused connection into a transient error after retries", async () => {
     await setup([(_q, res) => sendJson(res, 200, [])]);
     await h.server.close();

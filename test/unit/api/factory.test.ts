@@ -22,6 +22,7 @@ describe("api/factory: token + API end to end on one loopback HTTPS double", () 
   let tls: TlsMaterial;
   let server: TestServer;
   let proxy: ConnectProxy;
+  let hang = false;
   const proxyAuth = `Basic ${Buffer.from("collector:pw").toString("base64")}`;
 
   before(async () => {
@@ -29,6 +30,8 @@ describe("api/factory: token + API end to end on one loopback HTTPS double", () 
     server = await startHttpsServer(tls, (req, res) => {
       if (req.url.includes("/oauth2/v2.0/token")) {
         sendJson(res, 200, { token_type: "Bearer", expires_in: 3599, access_token: "at-e2e" });
+      } else if (hang) {
+        // never answer: only close() can end the call
       } else if (req.headers.authorization === "Bearer at-e2e") {
         sendJson(res, 200, [{ contentType: "Audit.General", status: "enabled", webhook: null }]);
       } else {
@@ -43,6 +46,7 @@ describe("api/factory: token + API end to end on one loopback HTTPS double", () 
     tls.cleanup();
   });
   beforeEach(() => {
+    hang = false;
     server.requests.length = 0;
     proxy.seen.length = 0;
   });
@@ -124,5 +128,15 @@ describe("api/factory: token + API end to end on one loopback HTTPS double", () 
       await api.close();
     }
     assert.match(server.requests[0].body, /client_assertion=/);
+  });
+
+  it("close() ends a call in flight at once", async () => {
+    hang = true;
+    const api = createActivityApi(config(), { clientSecret: "s" }, memoryLogger(), opts());
+    const pending = api.listSubscriptions();
+    while (server.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const outcome = assert.rejects(pending, /client closed/);
+    await api.close();
+    await outcome;
   });
 });
