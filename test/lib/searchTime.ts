@@ -1,0 +1,264 @@
+// What an analyst's search sees on one of our events, computed without Splunk from the app's own
+// default/props.conf, transforms.conf, lookups/, eventtypes.conf and tags.conf.
+//
+// Splunk's search-time sequence (Knowledge Manager manual, "The sequence of search-time
+// operations"): EXTRACT -> REPORT -> KV_MODE -> FIELDALIAS -> EVAL -> LOOKUP -> eventtypes -> tags.
+// Supported subset (anything else in our props throws, so the props stay inside it):
+//   - KV_MODE = json: Splunk's JSON extraction (nested keys joined by `.`, arrays marked `{}`);
+//     EXTRACT-* and REPORT-* are not used (a transform runs before KV_MODE, so it cannot read a
+//     JSON field such as Data) and throw;
+//   - FIELDALIAS-<class> = (<orig> AS|ASNEW <new>)+ with props.conf.spec's AS/ASNEW rules;
+//   - EVAL-<field> = <expr>, all run on the fields as they were before any EVAL (spl/evalExpr.ts);
+//   - LOOKUP-<class> = <transform> (<match> [AS <event field>])+ [OUTPUT|OUTPUTNEW (<out> [AS <f>])+]
+//     on CSV files, in class-name order, with transforms.conf's filename, case_sensitive_match,
+//     max_matches (default 100), match_type WILDCARD(<field>); a multivalue input is looked up
+//     value by value; an event with every match field but no matching row loses its OUTPUT fields;
+//   - eventtypes.conf searches in the syntax spl/searchExpr.ts accepts; tags.conf
+//     [eventtype=<name>] stanzas.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { confToMap, readConf } from "./conf";
+import { flattenJson } from "./splunkJson";
+import { compileEval, toFieldValues, type CompiledEval } from "./spl/evalExpr";
+import { compileSearch, type Fields } from "./spl/searchExpr";
+
+export const APP_ROOT = path.join(__dirname, "..", "..");
+
+type Settings = Map<string, string>;
+type FieldMap = Map<string, string[]>;
+
+interface Lookup {
+  columns: string[];
+  rows: string[][];
+  caseSensitive: boolean;
+  maxMatches: number;
+  wildcards: Set<string>;
+}
+
+interface App {
+  props: Map<string, Settings>;
+  transforms: Map<string, Settings>;
+  evals: Map<string, CompiledEval>;
+  lookups: Map<string, Lookup>;
+  eventtypes: Map<string, (fields: Fields) => boolean>;
+  tags: Map<string, string[]>;
+}
+
+/** RFC 4180 CSV as Splunk lookup files use it: first row = column names. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') cell += text[++i];
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+    } else cell += c;
+  }
+  if (cell !== "" || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
+
+function isTrue(value: string | undefined, fallback: boolean): boolean {
+  return value === undefined ? fallback : /^(1|true|t|yes)$/i.test(value);
+}
+
+function loadLookup(stanza: string, settings: Settings): Lookup {
+  const filename = settings.get("filename");
+  if (!filename) throw new Error(`transforms.conf [${stanza}]: only file lookups (filename = ...) are supported`);
+  const [columns, ...rows] = parseCsv(fs.readFileSync(path.join(APP_ROOT, "lookups", filename), "utf8"));
+  const wildcards = new Set<string>();
+  for (const spec of (settings.get("match_type") ?? "").split(/,\s*/).filter(Boolean)) {
+    const m = /^WILDCARD\((.+)\)$/.exec(spec.trim());
+    if (!m) throw new Error(`transforms.conf [${stanza}]: match_type ${spec} is outside the supported subset`);
+    wildcards.add(m[1]);
+  }
+  return {
+    columns,
+    rows,
+    caseSensitive: isTrue(settings.get("case_sensitive_match"), true),
+    maxMatches: Number(settings.get("max_matches") ?? 100),
+    wildcards,
+  };
+}
+
+let cached: App | undefined;
+
+function app(): App {
+  if (cached) return cached;
+  const conf = (name: string) => confToMap(readConf(path.join(APP_ROOT, "default", name)));
+  const props = conf("props.conf");
+  const transforms = conf("transforms.conf");
+  const evals = new Map<string, CompiledEval>();
+  for (const settings of props.values()) {
+    for (const [key, value] of settings) if (key.startsWith("EVAL-") && !evals.has(value)) evals.set(value, compileEval(value));
+  }
+  const lookups = new Map<string, Lookup>();
+  for (const [name, settings] of transforms) if (settings.has("filename")) lookups.set(name, loadLookup(name, settings));
+  const eventtypes = new Map<string, (fields: Fields) => boolean>();
+  for (const [name, settings] of conf("eventtypes.conf")) {
+    const search = settings.get("search");
+    if (search && settings.get("disabled") !== "1") eventtypes.set(name, compileSearch(search));
+  }
+  const tags = new Map<string, string[]>();
+  for (const [stanza, settings] of conf("tags.conf")) {
+    const m = /^eventtype=(.+)$/.exec(stanza);
+    if (!m) throw new Error(`tags.conf [${stanza}]: only eventtype=<name> stanzas are supported`);
+    tags.set(m[1], [...settings].filter(([, v]) => v === "enabled").map(([k]) => k));
+  }
+  cached = { props, transforms, evals, lookups, eventtypes, tags };
+  return cached;
+}
+
+/** props.conf settings of a sourcetype whose key starts with `prefix`, in class-name order. */
+function classes(settings: Settings, prefix: string): [string, string][] {
+  return [...settings].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Splits a props value into words, keeping double-quoted names together. */
+function words(value: string): string[] {
+  return [...value.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+function applyAliases(settings: Settings, fields: FieldMap): void {
+  for (const [key, value] of classes(settings, "FIELDALIAS-")) {
+    const w = words(value);
+    if (w.length % 3 !== 0) throw new Error(`props.conf ${key}: expected (<orig> AS|ASNEW <new>)+`);
+    for (let i = 0; i < w.length; i += 3) {
+      const [orig, mode, alias] = [w[i], w[i + 1].toUpperCase(), w[i + 2]];
+      if (mode !== "AS" && mode !== "ASNEW") throw new Error(`props.conf ${key}: ${w[i + 1]} is not AS or ASNEW`);
+      const source = fields.get(orig);
+      if (mode === "AS") {
+        if (source) fields.set(alias, [...source]);
+        else fields.delete(alias);
+      } else if (source && !fields.has(alias)) fields.set(alias, [...source]);
+    }
+  }
+}
+
+function applyEvals(settings: Settings, fields: FieldMap, evals: Map<string, CompiledEval>): void {
+  const before = new Map(fields);
+  const env = (name: string) => before.get(name);
+  for (const [key, source] of classes(settings, "EVAL-")) {
+    const result = toFieldValues(evals.get(source)!.run(env));
+    const field = key.slice("EVAL-".length);
+    if (result) fields.set(field, result);
+    else fields.delete(field);
+  }
+}
+
+function cellMatches(lookup: Lookup, column: string, cell: string, value: string): boolean {
+  if (lookup.wildcards.has(column) && cell.includes("*")) {
+    const re = new RegExp(`^${cell.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, lookup.caseSensitive ? "s" : "is");
+    return re.test(value);
+  }
+  return lookup.caseSensitive ? cell === value : cell.toLowerCase() === value.toLowerCase();
+}
+
+interface LookupSpec {
+  transform: string;
+  inputs: { column: string; field: string }[];
+  outputs: { column: string; field: string }[];
+  outputNew: boolean;
+}
+
+function parseLookupSpec(key: string, value: string): LookupSpec {
+  const [transform, ...rest] = words(value);
+  const spec: LookupSpec = { transform, inputs: [], outputs: [], outputNew: false };
+  let target = spec.inputs;
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    if (/^OUTPUT(NEW)?$/i.test(w)) {
+      spec.outputNew = w.toUpperCase() === "OUTPUTNEW";
+      target = spec.outputs;
+      continue;
+    }
+    if (rest[i + 1]?.toUpperCase() === "AS") {
+      target.push({ column: w, field: rest[i + 2] });
+      i += 2;
+    } else target.push({ column: w, field: w });
+  }
+  if (spec.inputs.length === 0 || spec.outputs.length === 0) throw new Error(`props.conf ${key}: name the match and OUTPUT fields explicitly`);
+  return spec;
+}
+
+function applyLookups(settings: Settings, fields: FieldMap, lookups: Map<string, Lookup>): void {
+  for (const [key, value] of classes(settings, "LOOKUP-")) {
+    const spec = parseLookupSpec(key, value);
+    const lookup = lookups.get(spec.transform);
+    if (!lookup) throw new Error(`props.conf ${key}: no file lookup [${spec.transform}] in transforms.conf`);
+    const inputs = spec.inputs.map((i) => ({ index: lookup.columns.indexOf(i.column), values: fields.get(i.field) }));
+    if (inputs.some((i) => i.index < 0)) throw new Error(`props.conf ${key}: a match field is not a column of ${spec.transform}`);
+    if (inputs.some((i) => !i.values)) continue; // the event lacks a match field: nothing happens
+    if (inputs.filter((i) => i.values!.length > 1).length > 1) throw new Error(`props.conf ${key}: several multivalue inputs are outside the supported subset`);
+    const mv = inputs.findIndex((i) => i.values!.length > 1);
+    const probes = mv < 0 ? [0] : inputs[mv].values!.map((_, n) => n);
+    const out = new Map<string, string[]>(spec.outputs.map((o) => [o.field, []]));
+    for (const n of probes) {
+      const matches = lookup.rows
+        .filter((row) => inputs.every((input, k) => cellMatches(lookup, spec.inputs[k].column, row[input.index] ?? "", input.values![k === mv ? n : 0])))
+        .slice(0, lookup.maxMatches);
+      for (const row of matches) {
+        for (const o of spec.outputs) {
+          const col = lookup.columns.indexOf(o.column);
+          if (col < 0) throw new Error(`props.conf ${key}: ${o.column} is not a column of ${spec.transform}`);
+          if (row[col] !== "") out.get(o.field)!.push(row[col]);
+        }
+      }
+    }
+    for (const [field, vals] of out) {
+      if (spec.outputNew && fields.has(field)) continue;
+      if (vals.length > 0) fields.set(field, vals);
+      else if (!spec.outputNew) fields.delete(field);
+    }
+  }
+}
+
+/**
+ * Every field an analyst gets on an event of `sourcetype` whose data is `record` (the JSON the
+ * API sent), after props.conf extractions, aliases, calculated fields and lookups.
+ */
+export function searchTimeFields(record: unknown, sourcetype: string): Map<string, string[]> {
+  const { props, evals, lookups } = app();
+  const settings = props.get(sourcetype);
+  if (!settings) throw new Error(`props.conf has no [${sourcetype}] stanza`);
+  if (classes(settings, "EXTRACT-").length > 0 || classes(settings, "REPORT-").length > 0) {
+    throw new Error(`props.conf [${sourcetype}]: EXTRACT/REPORT are outside the supported subset`);
+  }
+  if (settings.get("KV_MODE") !== "json") throw new Error(`props.conf [${sourcetype}]: only KV_MODE = json is supported`);
+  const fields: FieldMap = flattenJson(record);
+  applyAliases(settings, fields);
+  applyEvals(settings, fields, evals);
+  applyLookups(settings, fields, lookups);
+  return fields;
+}
+
+/** The eventtypes (eventtypes.conf) whose search matches the event. */
+export function eventtypesFor(fields: ReadonlyMap<string, readonly string[]>, sourcetype: string): string[] {
+  const withSourcetype = new Map(fields);
+  withSourcetype.set("sourcetype", [sourcetype]);
+  return [...app().eventtypes].filter(([, matches]) => matches(withSourcetype)).map(([name]) => name);
+}
+
+/** The tags (tags.conf) the given eventtypes carry. */
+export function tagsFor(eventtypes: readonly string[]): string[] {
+  return [...new Set(eventtypes.flatMap((e) => app().tags.get(e) ?? []))].sort();
+}
+
+/** Eval function names our props.conf EVALs call. */
+export function evalFunctionsUsed(): string[] {
+  return [...new Set([...app().evals.values()].flatMap((e) => e.functions))].sort();
+}
