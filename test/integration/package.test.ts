@@ -1,0 +1,145 @@
+// Opens the archive `npm run package` wrote and checks every packaging rule of design.md section 1
+// and AppInspect's packaging checks (reference/splunk-platform.md 5.4). `npm test` packages first.
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { archivePath, packageVersion } from "../../scripts/package";
+import { readTar, type TarHeaderInfo } from "../../scripts/tar";
+import { confToMap, parseConf } from "../lib/conf";
+import { installApp, type Splunkd } from "../harness/splunkd";
+
+const APP = "defender_o365/";
+/** Executable or interpreted script types AppInspect looks for; they belong in bin/ only. */
+const SCRIPT = /\.(sh|cmd|bat|ps1|py|exe|pl)$/i;
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+describe("package: dist/defender_o365-<version>.tgz", function () {
+  const archive = archivePath();
+  let gz: Buffer;
+  let entries: TarHeaderInfo[];
+  const rel = (e: TarHeaderInfo): string => e.path.slice(APP.length);
+  const file = (relPath: string): Buffer => {
+    const e = entries.find((x) => x.path === APP + relPath && x.type !== "5");
+    assert.ok(e?.data, `${relPath} is missing from the archive`);
+    return e.data;
+  };
+  const conf = (relPath: string): Map<string, Map<string, string>> => confToMap(parseConf(file(relPath).toString("utf8"), relPath));
+
+  before(function () {
+    assert.ok(fs.existsSync(archive), `${archive} is missing: run \`npm run package\` first (npm test does)`);
+    gz = fs.readFileSync(archive);
+    entries = readTar(zlib.gunzipSync(gz));
+  });
+
+  it("is a non-empty gzip of a ustar archive with valid headers", () => {
+    assert.deepEqual([...gz.subarray(0, 2)], [0x1f, 0x8b], "not gzip");
+    assert.ok(entries.length > 5);
+    for (const e of entries) {
+      assert.equal(e.magic, "ustar", `${e.path}: not a ustar header`);
+      assert.ok(e.checksumOk, `${e.path}: bad header checksum`);
+      assert.ok(["0", "5"].includes(e.type), `${e.path}: type ${e.type} (only files and folders belong in an app)`);
+    }
+  });
+
+  it("is accepted by GNU tar with the same entries", function () {
+    const listing = execFileSync("tar", ["-tzf", archive], { encoding: "utf8" }).trim().split("\n");
+    assert.deepEqual(listing, entries.map((e) => e.path));
+  });
+
+  it("holds a single top folder defender_o365/ and no ./ prefix or escaping paths", () => {
+    assert.equal(entries[0].path, APP);
+    for (const e of entries) {
+      assert.ok(e.path.startsWith(APP), `${e.path} is outside ${APP}`);
+      assert.ok(!e.path.startsWith("./") && !e.path.startsWith("/"), `${e.path} has a ./ or / prefix`);
+      assert.ok(!e.path.split("/").includes(".."), `${e.path} climbs out with ..`);
+    }
+  });
+
+  it("has no hidden files, __MACOSX, local/, local.meta or node_modules", () => {
+    for (const e of entries) {
+      const parts = e.path.split("/").filter((p) => p !== "");
+      assert.ok(!parts.some((p) => p.startsWith(".")), `${e.path} is hidden`);
+      assert.ok(!parts.includes("__MACOSX"), `${e.path}: __MACOSX`);
+      assert.ok(!parts.includes("node_modules"), `${e.path}: node_modules`);
+      assert.ok(parts[1] !== "local", `${e.path}: local/ must not ship`);
+      assert.ok(!e.path.endsWith("local.meta"), `${e.path}: local.meta must not ship`);
+      assert.ok(!e.path.endsWith(".map"), `${e.path}: source maps stay in dist/sourcemaps`);
+    }
+  });
+
+  it("gives folders 755, bin/*.sh 755 and every other file 644", () => {
+    for (const e of entries) {
+      const r = rel(e);
+      const expected = e.type === "5" ? 0o755 : /^bin\/[^/]+\.sh$/.test(r) ? 0o755 : 0o644;
+      assert.equal(e.mode.toString(8), expected.toString(8), `${e.path} mode`);
+      if (e.type !== "5" && (e.mode & 0o111) !== 0) assert.ok(r.startsWith("bin/"), `${e.path}: execute bit outside bin/`);
+    }
+  });
+
+  it("keeps scripts in bin/ only, with the launchers and the bundle there", () => {
+    for (const e of entries) if (e.type !== "5" && SCRIPT.test(e.path)) assert.ok(rel(e).startsWith("bin/"), `${e.path}: script outside bin/`);
+    const sh = file("bin/defender_o365_activity.sh").toString("utf8");
+    assert.ok(sh.startsWith("#!/bin/sh\n"), "launcher must start with #!/bin/sh");
+    assert.ok(!sh.includes("\r"), "launcher must have LF line endings");
+    assert.match(sh, /exec "\$candidate"/);
+    assert.match(file("bin/defender_o365_activity.cmd").toString("utf8"), /^@echo off\r\n/);
+    assert.ok(file("bin/app/defender_o365_activity.js").length > 1000);
+  });
+
+  it("has app.conf with the app id, label and equal versions", () => {
+    const app = conf("default/app.conf");
+    const version = packageVersion();
+    assert.match(version, SEMVER);
+    assert.equal(app.get("id")?.get("version"), version, "[id] version != package.json version");
+    assert.equal(app.get("launcher")?.get("version"), version, "[launcher] version != package.json version");
+    assert.equal(app.get("package")?.get("id"), "defender_o365");
+    assert.equal(app.get("id")?.get("name"), "defender_o365");
+    assert.equal(app.get("ui")?.get("label"), "Defender for Office 365");
+    assert.equal(app.get("ui")?.get("is_visible"), "true");
+    assert.equal(app.get("ui")?.get("setup_view"), "configuration");
+    assert.match(app.get("install")?.get("build") ?? "", /^[1-9]\d*$/, "[install] build must be a positive integer");
+    assert.equal(app.get("install")?.get("is_configured"), "false");
+    assert.ok(path.basename(archive).includes(`-${version}.tgz`));
+  });
+
+  it("exports knowledge objects in metadata/default.meta", () => {
+    assert.equal(conf("metadata/default.meta").get("")?.get("export"), "system");
+  });
+
+  it("ships 36x36 and 72x72 PNG icons", () => {
+    const size = (png: Buffer): [number, number] => {
+      assert.equal(png.subarray(1, 4).toString("ascii"), "PNG");
+      return [png.readUInt32BE(16), png.readUInt32BE(20)];
+    };
+    assert.deepEqual(size(file("static/appIcon.png")), [36, 36]);
+    assert.deepEqual(size(file("static/appIcon_2x.png")), [72, 72]);
+    assert.deepEqual(size(file("static/appIconAlt.png")), [36, 36]);
+    assert.deepEqual(size(file("static/appIconAlt_2x.png")), [72, 72]);
+  });
+
+  it("stays far below Splunk Cloud's 128 MB limit", () => {
+    assert.ok(gz.length < 128 * 1024 * 1024);
+  });
+
+  describe("README/inputs.conf.spec against the packaged --scheme", () => {
+    let splunkd: Splunkd;
+    before(async () => {
+      splunkd = await installApp({ archive });
+    });
+    after(() => splunkd?.cleanup());
+
+    it("declares the scheme stanza with exactly the scheme's arguments", async () => {
+      // .spec files hold `* ` description lines besides `setting = <type>` lines.
+      const lines = file("README/inputs.conf.spec").toString("utf8").split("\n");
+      const headers = lines.filter((l) => l.startsWith("["));
+      assert.deepEqual(headers, ["[defender_o365_activity://<name>]"]);
+      const settings = lines.map((l) => /^([A-Za-z0-9_.-]+)\s*=/.exec(l)?.[1]).filter((k): k is string => k !== undefined);
+      const scheme = await splunkd.runScheme();
+      assert.equal(scheme.code, 0);
+      const args = [...scheme.stdout.matchAll(/<arg name="([^"]+)">/g)].map((m) => m[1]);
+      assert.deepEqual([...settings].sort(), [...args].sort());
+    });
+  });
+});
