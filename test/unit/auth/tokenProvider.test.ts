@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { Agent } from "undici";
+import { Agent, MockAgent } from "undici";
 import { endpointsFor } from "../../../src/auth/clouds";
 import { MsalTokenProvider, type Credential } from "../../../src/auth/tokenProvider";
 import { TokenError } from "../../../src/auth/tokenErrors";
@@ -139,4 +139,26 @@ describe("auth/tokenProvider (MSAL against a loopback token endpoint)", () => {
   it("reports a certificate that cannot be used as a configuration fault", () => {
     assert.throws(() => provider({ kind: "certificate", pem: tls.certPem }), (err: TokenError) => err.cause === "config_invalid" && /no PEM private key/.test(err.message));
   });
+
+  for (const cloud of ["commercial", "gcc_high", "dod"] as const) {
+    it(`${cloud}: the only call MSAL makes is the token request (no instance or metadata discovery)`, async () => {
+      const endpoints = endpointsFor({ cloud, tenantId: TENANT });
+      const mock = new MockAgent({ enableCallHistory: true });
+      mock.disableNetConnect();
+      const login = new URL(endpoints.authority);
+      mock
+        .get(login.origin)
+        .intercept({ path: (p) => p.startsWith(`/${TENANT}/oauth2/v2.0/token`), method: "POST" })
+        .reply(200, { token_type: "Bearer", expires_in: 3599, access_token: `at-${cloud}` }, { headers: { "content-type": "application/json" } });
+      try {
+        const tokens = new MsalTokenProvider({ endpoints, clientId: CLIENT, credential: { kind: "secret", secret: "s" }, dispatcher: mock, logger: memoryLogger() });
+        assert.equal(await tokens.getToken(), `at-${cloud}`);
+        mock.assertNoPendingInterceptors();
+        const calls = mock.getCallHistory()?.calls().map((c) => `${c.method} ${c.origin}${c.path}`);
+        assert.deepEqual(calls, [`POST ${login.origin}/${TENANT}/oauth2/v2.0/token`]);
+      } finally {
+        await mock.close();
+      }
+    });
+  }
 });
