@@ -34,7 +34,7 @@ export function aadError(status: number, error: string, code: number, descriptio
     status,
     body: {
       error,
-      error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+      error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
       error_codes: [code],
       timestamp,
       trace_id: traceId,
@@ -94,7 +94,7 @@ function checkAssertion(ctx: EntraContext, tenant: SimTenant, clientId: string, 
   if (claims.iss !== claims.sub || String(claims.iss).toLowerCase() !== clientId.toLowerCase()) {
     return fail(401, "invalid_client", 700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
   }
-  if (claims.aud !== tokenEndpoint) return fail(401, "invalid_client", 700016, `Client assertion audience '${String(claims.aud)}' is not the token endpoint.`);
+  if (claims.aud !== tokenEndpoint) return fail(401, "invalid_client", 700023, "Client assertion audience claim does not match Realm issuer.");
   const nowSeconds = ctx.now / 1000;
   if (typeof claims.exp !== "number" || claims.exp < nowSeconds || (typeof claims.nbf === "number" && claims.nbf > nowSeconds + 300)) {
     return fail(401, "invalid_client", 700024, "Client assertion is not within its valid time range.");
