@@ -84,9 +84,17 @@ describe("auth/tokenProvider (MSAL against a loopback token endpoint)", () => {
     const der = Buffer.from(tls.certPem.replace(/-----[^-]+-----|\s/g, ""), "base64");
     assert.equal(head.alg, "RS256");
     assert.equal(head.x5t, base64url(createHash("sha1").update(der).digest()));
+    assert.equal(head.x5c, undefined);
     assert.equal(payload.iss, CLIENT);
     assert.equal(payload.sub, CLIENT);
     assert.equal(payload.aud, `${server.origin}/${TENANT}/oauth2/v2.0/token`);
+  });
+
+  it("adds the certificate as x5c only when asked", async () => {
+    await provider({ kind: "certificate", pem: tls.certPem + tls.keyPem, sendX5c: true }).getToken();
+    const assertion = new URLSearchParams(server.requests[0].body).get("client_assertion") ?? "";
+    const head = JSON.parse(Buffer.from(assertion.split(".")[0], "base64url").toString());
+    assert.deepEqual(head.x5c, [tls.certPem.replace(/-----[^-]+-----|\s/g, "")]);
   });
 
   it("turns Entra's error reply into one clear message without the secret", async () => {
