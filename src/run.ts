@@ -1,9 +1,13 @@
-// Run mode for one stanza: resolve secrets, build the API client, collect.
-// (Wired to the collector in src/collector/; until then it reports that it has nothing to do.)
+// Run mode for one stanza: secrets -> Activity API client -> collector (the one-way flow of
+// docs/architecture.md). Returns the process exit code: non-zero only for faults a user must fix.
+import { BACKOFF_DEFAULTS } from "./api/backoff";
+import { createActivityApi } from "./api/factory";
+import { collect, defaultBlobRetryDelayMs } from "./collector/collect";
 import type { InputConfig } from "./config";
+import type { EventSink } from "./splunk/eventSink";
 import type { InputDefinition } from "./splunk/inputDefinition";
 import type { Logger } from "./splunk/logger";
-import type { EventSink } from "./splunk/eventSink";
+import { resolveSecrets, SecretMissingError, type Secrets } from "./splunk/secrets";
 
 export interface RunContext {
   definition: InputDefinition;
@@ -14,8 +18,51 @@ export interface RunContext {
   signal: AbortSignal;
 }
 
-/** Returns the process exit code. */
+/**
+ * DEFENDER_O365_RETRY_SCALE (default 1) multiplies every retry wait. It exists for the test
+ * suites and benchmarks, which inject faults by the hundred; production leaves it unset.
+ */
+export function retryScale(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.DEFENDER_O365_RETRY_SCALE);
+  return Number.isFinite(value) && value >= 0 && value <= 1 ? value : 1;
+}
+
 export async function runStanza(ctx: RunContext): Promise<number> {
-  ctx.logger.info("Collector not built yet: nothing to collect", { input: ctx.config.name });
-  return 0;
+  const { config, definition, logger, sink, signal } = ctx;
+  const started = Date.now();
+  let secrets: Secrets;
+  try {
+    secrets = await resolveSecrets(definition, config, logger);
+  } catch (err) {
+    // resolveSecrets has logged which secret to re-enter.
+    if (err instanceof SecretMissingError) return 1;
+    throw err;
+  }
+  const scale = retryScale();
+  const api = createActivityApi(config, secrets, logger, {
+    backoff: { baseMs: BACKOFF_DEFAULTS.baseMs * scale, capMs: BACKOFF_DEFAULTS.capMs * scale },
+  });
+  try {
+    const result = await collect({
+      config,
+      api,
+      sink,
+      logger,
+      checkpointDir: definition.checkpointDir,
+      signal,
+      blobRetryDelayMs: (n) => defaultBlobRetryDelayMs(n) * scale,
+    });
+    const total = (key: "records" | "blobs" | "duplicatesDropped" | "errors"): number => result.summaries.reduce((n, s) => n + s[key], 0);
+    logger.info("run_complete", {
+      records: total("records"),
+      blobs: total("blobs"),
+      duplicates_dropped: total("duplicatesDropped"),
+      errors: total("errors"),
+      stopped_early: result.aborted,
+      duration_ms: Date.now() - started,
+    });
+    return result.fatal ? 1 : 0;
+  } finally {
+    await api.close();
+  }
 }
