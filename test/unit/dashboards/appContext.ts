@@ -1,10 +1,14 @@
 // Builds the SPL lint's context from the app's own files: macros.conf, transforms.conf (+ the
-// lookup CSV headers), eventtypes.conf, props.conf, and sample records for the raw JSON fields.
+// lookup CSV headers), eventtypes.conf, and the fields each sourcetype's events carry at search
+// time: the knowledge objects' own model of props.conf (test/lib/searchTime.ts) applied to the
+// project's sample records (test/lib/samples.ts) plus a few records of our own (records.json:
+// documented key spellings the fixtures lack, such as AIR's DeeplinkURL).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { confToMap, readConf } from "../../lib/conf";
-import { flattenJson } from "../../lib/splunkJson";
-import { DEFAULT_FIELDS, lookupSpec, MacroDef, SplContext, vocabulary } from "../../lib/splLint";
+import { cimSamples, Sample } from "../../lib/samples";
+import { searchTimeFields } from "../../lib/searchTime";
+import { DEFAULT_FIELDS, MacroDef, SplContext, vocabulary } from "../../lib/splLint";
 import { sourcetypeFor } from "../../../src/collector/sourcetype";
 
 export const APP_ROOT = path.join(__dirname, "..", "..", "..");
@@ -62,55 +66,30 @@ export function loadEventtypes(eventtypes: Conf): Map<string, string[]> {
   return out;
 }
 
-/** Fields props.conf creates for one stanza: EVAL, FIELDALIAS, LOOKUP outputs, EXTRACT/REPORT groups. */
-export function knowledgeFields(stanza: Map<string, string>, transforms: Conf, lookups: Map<string, string[]>): string[] {
-  const out: string[] = [];
-  const groups = (regex: string) => [...regex.matchAll(/\(\?P?<([A-Za-z_]\w*)>/g)].map((m) => m[1]);
-  for (const [key, value] of stanza) {
-    const [kind, ...rest] = key.split("-");
-    const name = rest.join("-").trim();
-    if (kind === "EVAL") out.push(name);
-    else if (kind === "FIELDALIAS") out.push(...[...value.matchAll(/\sASNEW\s+("?)([^\s"]+)\1|\sAS\s+("?)([^\s"]+)\3/gi)].map((m) => m[2] ?? m[4]));
-    else if (kind === "EXTRACT") out.push(...groups(value));
-    else if (kind === "REPORT") {
-      for (const t of value.split(",").map((v) => v.trim())) {
-        const tr = transforms.get(t);
-        out.push(...groups(tr?.get("REGEX") ?? ""));
-        out.push(...[...(tr?.get("FORMAT") ?? "").matchAll(/([A-Za-z_][\w.{}]*)::/g)].map((m) => m[1]));
-        out.push(...(tr?.get("FIELDS") ?? "").split(",").map((f) => f.trim().replace(/"/g, "")).filter(Boolean));
-      }
-    } else if (kind === "LOOKUP") {
-      const [table, ...spec] = value.trim().split(/\s+/);
-      out.push(...lookupSpec(spec.join(" "), lookups.get(table) ?? []).outputs.map(([, field]) => field));
-    }
-  }
-  return out.filter(Boolean);
+/** Records of our own, in the shape test/lib/samples.ts gives. */
+export function ownSamples(): Sample[] {
+  const records = JSON.parse(fs.readFileSync(path.join(__dirname, "records.json"), "utf8")) as Record<string, unknown>[];
+  return records.map((record, i) => ({ record, sourcetype: sourcetypeFor(record.RecordType), origin: `records.json:${i}` }));
 }
 
-export function sampleRecords(): Record<string, unknown>[] {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, "records.json"), "utf8")) as Record<string, unknown>[];
+/** sourcetype -> every field any sample event of it has at search time. */
+export function fieldsBySourcetype(samples: Sample[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const { record, sourcetype } of samples) {
+    const set = out.get(sourcetype) ?? new Set<string>();
+    for (const name of searchTimeFields(record, sourcetype).keys()) set.add(name);
+    out.set(sourcetype, set);
+  }
+  return out;
 }
 
 export function loadContext(): SplContext {
-  const transforms = conf("transforms.conf");
-  const props = conf("props.conf");
-  const lookups = loadLookups(transforms);
-  const fieldsBySourcetype = new Map<string, Set<string>>();
-  for (const record of sampleRecords()) {
-    const st = sourcetypeFor(record.RecordType);
-    const set = fieldsBySourcetype.get(st) ?? new Set<string>();
-    for (const name of flattenJson(record).keys()) set.add(name);
-    fieldsBySourcetype.set(st, set);
-  }
-  for (const [st, set] of fieldsBySourcetype) {
-    knowledgeFields(props.get(st) ?? new Map(), transforms, lookups).forEach((f) => set.add(f));
-  }
   return {
     vocabulary,
     macros: loadMacros(conf("macros.conf")),
-    lookups,
+    lookups: loadLookups(conf("transforms.conf")),
     eventtypes: loadEventtypes(conf("eventtypes.conf")),
-    fieldsBySourcetype,
+    fieldsBySourcetype: fieldsBySourcetype([...cimSamples(), ...ownSamples()]),
     defaultFields: new Set(DEFAULT_FIELDS),
   };
 }
