@@ -155,7 +155,7 @@ export function TenantFormView({ api, row, indexes, onSaved, onCancel }: TenantF
       ) : null}
       <div style={{ display: "flex", gap: 8, marginTop: 16, alignItems: "center" }}>
         <Button data-test="test-connection" label="Test connection" disabled={!!busy} onClick={() => void run("test")} />
-        <Button data-test="save" appearance="primary" label={row ? "Save" : "Add tenant"} disabled={!!busy} onClick={() => void run("save")} />
+        <Button data-test="save" appearance="primary" label="Save" disabled={!!busy} onClick={() => void run("save")} />
         <Button appearance="secondary" label="Cancel" disabled={!!busy} onClick={onCancel} />
         {busy ? <WaitSpinner size="medium" /> : null}
       </div>
