@@ -1,8 +1,6 @@
 // Entry point splunkd runs through bin/defender_o365_activity.sh (reference/splunk-platform.md
 // 1.2): `--scheme`, `--validate-arguments` (<items> on stdin), or no argument (<input> on stdin,
 // events on stdout). Returns an exit code; the caller exits only after stdout was handed over.
-import { checkConnection } from "./connectionCheck";
-import { runStanza } from "./run";
 import { XmlEventWriter, writeFully } from "./splunk/eventWriter";
 import { createLogger, stderrSink, type Level, type LineSink, type Logger } from "./splunk/logger";
 import { schemeXml } from "./splunk/scheme";
@@ -71,7 +69,8 @@ async function validate(io: Io, logger: Logger): Promise<number> {
   try {
     const def = parseValidationDefinition(await readDocument(io.stdin, "</items>", STDIN_TIMEOUT_MS));
     const { config, errors } = parseConfig(def.item);
-    message = config ? await checkConnection(def, config) : errors.join("; ");
+    // Loaded on demand: --scheme and failed static checks then skip loading the HTTP and auth stack.
+    message = config ? await (await import("./connectionCheck")).checkConnection(def, config) : errors.join("; ");
   } catch (err) {
     message = `cannot validate: ${(err as Error).message}`;
   }
@@ -104,6 +103,7 @@ async function run(io: Io, logger: Logger): Promise<number> {
     logger.error("Cannot read the input definition from splunkd", { cause: "config_invalid", detail: (err as Error).message });
     return 1;
   }
+  const { runStanza } = await import("./run");
   const sink = new XmlEventWriter(io.stdout);
   let exitCode = 0;
   let graceTimer: NodeJS.Timeout | undefined;

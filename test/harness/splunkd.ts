@@ -190,7 +190,8 @@ export class Splunkd {
     return Object.fromEntries(settings ?? []);
   }
 
-  private run(args: string[], stdin: string | undefined, env?: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ProcessResult> {
+  /** Runs the launcher with any arguments and stdin, to its exit. */
+  exec(args: string[], stdin?: string, env?: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ProcessResult> {
     return new Promise((resolve, reject) => {
       const child = this.spawn(args, env);
       let stdout = "";
@@ -214,7 +215,7 @@ export class Splunkd {
 
   /** `--scheme`. */
   runScheme(env?: Record<string, string | undefined>): Promise<ProcessResult> {
-    return this.run(["--scheme"], undefined, env);
+    return this.exec(["--scheme"], undefined, env);
   }
 
   /** `--validate-arguments` for one item (the input's name and the params Splunk Web submitted). */
@@ -225,7 +226,7 @@ export class Splunkd {
       sessionKey: opts.sessionKey ?? "harness-session-key",
       checkpointDir: path.join(this.splunkHome, "var", "lib", "splunk", "modinputs", SCHEME),
     };
-    const result = await this.run(["--validate-arguments"], itemsXml(header, opts.name ?? "harness_input", params), opts.env);
+    const result = await this.exec(["--validate-arguments"], itemsXml(header, opts.name ?? "harness_input", params), opts.env);
     const m = /<error>\s*<message>([\s\S]*?)<\/message>\s*<\/error>/.exec(result.stdout);
     const error = m ? m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&") : undefined;
     return { ...result, error };
