@@ -183,6 +183,13 @@ describe("simulator Activity API handlers", () => {
       assert.match(answer.headers?.NextPageUri ?? "", new RegExp(`^${BASE}/api/v1.0/${TID}/activity/feed/subscriptions/content\\?contentType=Audit.General&startTime=2026-03-10T00:00:00.0000000Z&endTime=2026-03-10T12:00:00.0000000Z&nextPage=`));
     });
 
+    it("writes the v1 path into NextPageUri when configured like the Reference's sample", () => {
+      const s = withBlobs(2);
+      s.ctx.nextPagePathVersion = "v1";
+      const answer = json(s.call("GET", "subscriptions/content", { contentType: "Audit.General", startTime: "2026-03-10T00:00", endTime: "2026-03-10T12:00" }));
+      assert.ok(answer.headers?.NextPageUri?.startsWith(`${BASE}/api/v1/${TID}/activity/feed/subscriptions/content?`));
+    });
+
     it("answers AF20031 for a forged nextPage or one from another window", () => {
       const s = withBlobs();
       const query = { contentType: "Audit.General", startTime: iso(NOW - 12 * HOUR_MS), endTime: iso(NOW - 4 * HOUR_MS) };
