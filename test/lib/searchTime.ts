@@ -76,10 +76,10 @@ function isTrue(value: string | undefined, fallback: boolean): boolean {
   return value === undefined ? fallback : /^(1|true|t|yes)$/i.test(value);
 }
 
-function loadLookup(stanza: string, settings: Settings): Lookup {
+function loadLookup(root: string, stanza: string, settings: Settings): Lookup {
   const filename = settings.get("filename");
   if (!filename) throw new Error(`transforms.conf [${stanza}]: only file lookups (filename = ...) are supported`);
-  const [columns, ...rows] = parseCsv(fs.readFileSync(path.join(APP_ROOT, "lookups", filename), "utf8"));
+  const [columns, ...rows] = parseCsv(fs.readFileSync(path.join(root, "lookups", filename), "utf8"));
   const wildcards = new Set<string>();
   for (const spec of (settings.get("match_type") ?? "").split(/,\s*/).filter(Boolean)) {
     const m = /^WILDCARD\((.+)\)$/.exec(spec.trim());
@@ -95,11 +95,13 @@ function loadLookup(stanza: string, settings: Settings): Lookup {
   };
 }
 
-let cached: App | undefined;
+const loaded = new Map<string, App>();
 
-function app(): App {
-  if (cached) return cached;
-  const conf = (name: string) => confToMap(readConf(path.join(APP_ROOT, "default", name)));
+function loadApp(root: string): App {
+  const conf = (name: string) => {
+    const file = path.join(root, "default", name);
+    return fs.existsSync(file) ? confToMap(readConf(file)) : new Map<string, Settings>();
+  };
   const props = conf("props.conf");
   const transforms = conf("transforms.conf");
   const evals = new Map<string, CompiledEval>();
@@ -107,7 +109,7 @@ function app(): App {
     for (const [key, value] of settings) if (key.startsWith("EVAL-") && !evals.has(value)) evals.set(value, compileEval(value));
   }
   const lookups = new Map<string, Lookup>();
-  for (const [name, settings] of transforms) if (settings.has("filename")) lookups.set(name, loadLookup(name, settings));
+  for (const [name, settings] of transforms) if (settings.has("filename")) lookups.set(name, loadLookup(root, name, settings));
   const eventtypes = new Map<string, (fields: Fields) => boolean>();
   for (const [name, settings] of conf("eventtypes.conf")) {
     const search = settings.get("search");
@@ -119,8 +121,17 @@ function app(): App {
     if (!m) throw new Error(`tags.conf [${stanza}]: only eventtype=<name> stanzas are supported`);
     tags.set(m[1], [...settings].filter(([, v]) => v === "enabled").map(([k]) => k));
   }
-  cached = { props, transforms, evals, lookups, eventtypes, tags };
-  return cached;
+  return { props, transforms, evals, lookups, eventtypes, tags };
+}
+
+/** The app's knowledge objects, read once per app folder (tests may point at a small app of their own). */
+function app(root = APP_ROOT): App {
+  let found = loaded.get(root);
+  if (!found) {
+    found = loadApp(root);
+    loaded.set(root, found);
+  }
+  return found;
 }
 
 /** props.conf settings of a sourcetype whose key starts with `prefix`, in class-name order. */
@@ -231,8 +242,8 @@ function applyLookups(settings: Settings, fields: FieldMap, lookups: Map<string,
  * Every field an analyst gets on an event of `sourcetype` whose data is `record` (the JSON the
  * API sent), after props.conf extractions, aliases, calculated fields and lookups.
  */
-export function searchTimeFields(record: unknown, sourcetype: string): Map<string, string[]> {
-  const { props, evals, lookups } = app();
+export function searchTimeFields(record: unknown, sourcetype: string, root = APP_ROOT): Map<string, string[]> {
+  const { props, evals, lookups } = app(root);
   const settings = props.get(sourcetype);
   if (!settings) throw new Error(`props.conf has no [${sourcetype}] stanza`);
   if (classes(settings, "EXTRACT-").length > 0 || classes(settings, "REPORT-").length > 0) {
@@ -247,18 +258,18 @@ export function searchTimeFields(record: unknown, sourcetype: string): Map<strin
 }
 
 /** The eventtypes (eventtypes.conf) whose search matches the event. */
-export function eventtypesFor(fields: ReadonlyMap<string, readonly string[]>, sourcetype: string): string[] {
+export function eventtypesFor(fields: ReadonlyMap<string, readonly string[]>, sourcetype: string, root = APP_ROOT): string[] {
   const withSourcetype = new Map(fields);
   withSourcetype.set("sourcetype", [sourcetype]);
-  return [...app().eventtypes].filter(([, matches]) => matches(withSourcetype)).map(([name]) => name);
+  return [...app(root).eventtypes].filter(([, matches]) => matches(withSourcetype)).map(([name]) => name);
 }
 
 /** The tags (tags.conf) the given eventtypes carry. */
-export function tagsFor(eventtypes: readonly string[]): string[] {
-  return [...new Set(eventtypes.flatMap((e) => app().tags.get(e) ?? []))].sort();
+export function tagsFor(eventtypes: readonly string[], root = APP_ROOT): string[] {
+  return [...new Set(eventtypes.flatMap((e) => app(root).tags.get(e) ?? []))].sort();
 }
 
 /** Eval function names our props.conf EVALs call. */
-export function evalFunctionsUsed(): string[] {
-  return [...new Set([...app().evals.values()].flatMap((e) => e.functions))].sort();
+export function evalFunctionsUsed(root = APP_ROOT): string[] {
+  return [...new Set([...app(root).evals.values()].flatMap((e) => e.functions))].sort();
 }

@@ -302,7 +302,6 @@ export const EVAL_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
   },
   // Informational
   isnotnull: { syntax: "isnotnull(<value>)", minArgs: 1, maxArgs: 1, call: eager((v) => v !== null) },
-  isnull: { syntax: "isnull(<value>)", minArgs: 1, maxArgs: 1, call: eager((v) => v === null) },
   isnum: { syntax: "isnum(<value>)", minArgs: 1, maxArgs: 1, call: eager((v) => !Array.isArray(v) && isNumeric(v)) },
   isstr: { syntax: "isstr(<value>)", minArgs: 1, maxArgs: 1, call: eager((v) => typeof v === "string" && !isNumeric(v)) },
   // Text
@@ -315,7 +314,6 @@ export const EVAL_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
       return str === null ? null : [...str].length;
     }),
   },
-  lower: { syntax: "lower(<str>)", minArgs: 1, maxArgs: 1, call: eager((s) => text(s, "lower()")?.toLowerCase() ?? null) },
   replace: {
     syntax: "replace(<str>,<regex>,<replacement>)",
     minArgs: 3,
