@@ -109,11 +109,15 @@ function literalLength(name: string): number {
   return name.replace(/<[^<>]*>/g, "").length;
 }
 
-/** The spec stanza a conf stanza falls under: exact name first, then the most literal pattern. */
+/**
+ * The spec stanza a conf stanza falls under: exact name first, then the most literal pattern. A
+ * bare `[<scheme>]` is the defaults stanza of the modular input `[<scheme>://<name>]` and takes
+ * its settings.
+ */
 function specStanzaFor(spec: SpecFile, stanza: string): SpecStanza | undefined {
   const candidates = spec.stanzas.filter((s) => s.name !== "" && s.name !== "default" && namePattern(s.name).test(stanza));
   candidates.sort((a, b) => literalLength(b.name) - literalLength(a.name));
-  return candidates[0];
+  return candidates[0] ?? spec.stanzas.find((s) => s.name.startsWith(`${stanza}://<`));
 }
 
 function settingType(stanzas: SpecStanza[], key: string): ValueType | undefined {
