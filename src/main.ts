@@ -22,6 +22,18 @@ export interface Io {
   signals: NodeJS.EventEmitter;
 }
 
+/**
+ * The HTTP, auth and collector stack is loaded on demand, so that --scheme (run at every splunkd
+ * start) and failed static checks start fast. require(), not import(): the bundle and the test
+ * runner (tsx/cjs) are both CommonJS.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const load = {
+  run: () => require("./run") as typeof import("./run"),
+  connectionCheck: () => require("./connectionCheck") as typeof import("./connectionCheck"),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const LEVELS: readonly Level[] = ["DEBUG", "INFO", "WARN", "ERROR"];
 
 function makeLogger(io: Io): Logger {
@@ -69,8 +81,7 @@ async function validate(io: Io, logger: Logger): Promise<number> {
   try {
     const def = parseValidationDefinition(await readDocument(io.stdin, "</items>", STDIN_TIMEOUT_MS));
     const { config, errors } = parseConfig(def.item);
-    // Loaded on demand: --scheme and failed static checks then skip loading the HTTP and auth stack.
-    message = config ? await (await import("./connectionCheck")).checkConnection(def, config) : errors.join("; ");
+    message = config ? await load.connectionCheck().checkConnection(def, config) : errors.join("; ");
   } catch (err) {
     message = `cannot validate: ${(err as Error).message}`;
   }
@@ -103,7 +114,7 @@ async function run(io: Io, logger: Logger): Promise<number> {
     logger.error("Cannot read the input definition from splunkd", { cause: "config_invalid", detail: (err as Error).message });
     return 1;
   }
-  const { runStanza } = await import("./run");
+  const { runStanza } = load.run();
   const sink = new XmlEventWriter(io.stdout);
   let exitCode = 0;
   let graceTimer: NodeJS.Timeout | undefined;

@@ -13,6 +13,14 @@ const DESIGN_ARGS = [
   "backfill_hours", "max_concurrency", "publisher_id", "proxy_url", "api_url", "authority_url", "auto_subscribe",
 ];
 
+/** Polls until the condition holds (a harness guard, not a timing assertion). */
+async function waitFor(condition: () => boolean, limitMs: number): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > limitMs) throw new Error(`condition not met within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 interface ArgXml {
   name: string;
   children: Record<string, string>;
@@ -149,6 +157,22 @@ describe("protocol: the packaged launcher run as splunkd runs it", function () {
       assert.equal(complete.fields.input, "contoso");
       assert.equal(Number(complete.fields.records), r.events.length);
       assert.ok(fs.readdirSync(r.checkpointDir).length > 0, "no checkpoint written");
+    });
+
+    it("stops cleanly on SIGTERM: exits by itself with a well-formed stream", async () => {
+      sim.setFaults({ latencyMs: 200 });
+      try {
+        const handle = splunkd.startInput({ stanzas: [{ name: "stopping", params: { ...simParams, backfill_hours: "6" } }], env: simEnv, serverUri: "https://127.0.0.1:1" });
+        // Signal handlers are installed before the stanza runs; its first line says it is running.
+        await waitFor(() => handle.logs.some((l) => l.fields.input === "stopping"), 20_000);
+        handle.kill("SIGTERM");
+        const exit = await handle.exited; // rejects if the stream was left malformed
+        assert.equal(exit.signal, null, "killed by the signal instead of stopping");
+        assert.equal(exit.code, 0, handle.logs.map((l) => l.raw).join("\n"));
+        assert.ok(handle.logs.some((l) => l.level === "INFO" && l.message === "Stopping" && l.fields.reason === "SIGTERM"));
+      } finally {
+        sim.setFaults({});
+      }
     });
 
     it("skips a bad stanza with one ERROR (cause=config_invalid) and exits non-zero", async () => {
