@@ -123,10 +123,18 @@ async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> 
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Resolves when the response can take more data, or has closed. */
-async function drained(res: ServerResponse): Promise<void> {
-  if (res.destroyed) return;
-  await Promise.race([once(res, "drain"), once(res, "close")]);
+/** Resolves when the response can take more data, or has closed (removing both listeners). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve();
+    const done = (): void => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 type BlobMode = "whole" | "truncate-abort" | "truncate-end" | "garbled";

@@ -42,18 +42,17 @@ export class Rng {
     return items[this.int(items.length)];
   }
 
+  /** Hex digits, eight per draw (this runs for every GUID and hash of every record). */
   hex(length: number, upper = false): string {
     let out = "";
-    for (let i = 0; i < length; i++) out += "0123456789abcdef"[this.int(16)];
+    while (out.length < length) out += Math.floor(this.next() * 4294967296).toString(16).padStart(8, "0");
+    out = out.slice(0, length);
     return upper ? out.toUpperCase() : out;
   }
 
   /** A version-4-shaped GUID (RFC 4122 layout), lower case as the API writes them. */
   guid(): string {
-    const h = this.hex(32).split("");
-    h[12] = "4";
-    h[16] = "89ab"[this.int(4)];
-    const s = h.join("");
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+    const s = this.hex(32);
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${"89ab"[this.int(4)]}${s.slice(17, 20)}-${s.slice(20)}`;
   }
 }

@@ -94,10 +94,18 @@ describe("simulator tenant generator", () => {
     assert.ok(repeats > 10, `repeats ${repeats}`);
   });
 
-  it("sizes a large blob from a sample of its records", () => {
+  it("sizes a large blob from its record pool, every record with its own Id", () => {
     const blob = generateLargeBlob({ tenantId: options.tenantId, contentType: "Audit.General", created: now, bytes: 2_000_000, seed: 3 });
     let bytes = 2;
-    for (let i = 0; i < blob.records.count; i++) bytes += Buffer.byteLength(blob.records.text(i)) + 1;
-    assert.ok(bytes > 1_000_000 && bytes < 4_000_000, `bytes ${bytes}`);
+    const ids = new Set<string>();
+    for (let i = 0; i < blob.records.count; i++) {
+      const text = blob.records.text(i);
+      bytes += Buffer.byteLength(text) + 1;
+      const record = JSON.parse(text) as AuditRecord;
+      assert.equal(record.Id, blob.records.id(i));
+      ids.add(String(record.Id));
+    }
+    assert.ok(bytes > 1_800_000 && bytes < 2_400_000, `bytes ${bytes}`);
+    assert.equal(ids.size, blob.records.count);
   });
 });
