@@ -116,7 +116,12 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
 
   it("adds a tenant: a failed test names the cause, a passing test, save; secrets only in storage/passwords", async () => {
     await page.goto(web.pageUrl);
-    await page.getByRole("button", { name: "Add tenant" }).waitFor();
+    await page
+      .getByRole("button", { name: "Add tenant" })
+      .waitFor()
+      .catch((e: Error) => {
+        throw new Error(`the page did not render (browser errors: ${pageErrors.join("; ") || "none"}): ${e.message}`);
+      });
     await page.getByText("No tenant configured yet").waitFor();
     await page.getByRole("button", { name: "Add tenant" }).click();
 
