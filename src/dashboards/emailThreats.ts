@@ -4,7 +4,7 @@ import { DashboardSpec } from "./studio";
 import { ATTACHMENTS, EMAIL } from "./searches";
 
 /** The email base search narrowed by the dashboard's recipient and sender-domain boxes. */
-const MAIL = `${EMAIL} recipient="$recipient$" src_user_domain="$sender_domain$"`;
+const MAIL = `${EMAIL} recipient=$recipient|s$ src_user_domain=$sender_domain|s$`;
 const MAIL_ATTACHMENTS = ATTACHMENTS.replace(EMAIL, MAIL);
 
 export const emailThreats: DashboardSpec = {

@@ -3,7 +3,7 @@
 import { DashboardSpec } from "./studio";
 import { URLCLICK } from "./searches";
 
-const CLICKS = `${URLCLICK} user="$user$" | fillnull value="Not reported" url_click_action | \`defender_o365_clicked_through\``;
+const CLICKS = `${URLCLICK} user=$user|s$ | fillnull value="Not reported" url_click_action | \`defender_o365_clicked_through\``;
 
 export const safeLinksClicks: DashboardSpec = {
   name: "safe_links_clicks",

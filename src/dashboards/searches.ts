@@ -39,6 +39,6 @@ export const ATTACHMENTS =
   "| spath input=attachment path=MalwareFamily output=attachment_family";
 
 /** The run summaries the modular input logs at the end of each run, filtered by the input text box. */
-export const RUN_SUMMARY = '`defender_o365_run_summary` | search input="$input_name$"';
+export const RUN_SUMMARY = '`defender_o365_run_summary` | search input=$input_name|s$';
 /** WARN and ERROR lines of the modular input, with their `cause`. */
-export const PROBLEMS = '`defender_o365_collection_problems` | search input="$input_name$"';
+export const PROBLEMS = '`defender_o365_collection_problems` | search input=$input_name|s$';

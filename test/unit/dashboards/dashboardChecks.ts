@@ -1,8 +1,9 @@
 // Checks on a Dashboard Studio definition beyond what Splunk's own validator does: every
 // visualization's data source exists, tokens come from inputs, drilldowns name real dashboards,
 // tokens and result fields, and URLs are either https or a row's field.
-import { defaultSchema } from "@splunk/dashboard-definition";
+import { createSchemaBasedOnDicts } from "@splunk/dashboard-definition";
 import { DashboardValidator } from "@splunk/dashboard-validation";
+import * as viz from "@splunk/visualization-schemas";
 
 type Json = Record<string, unknown>;
 
@@ -26,10 +27,28 @@ function section<T>(def: Json, key: string): Record<string, T> {
   return (def[key] ?? {}) as Record<string, T>;
 }
 
-/** Splunk's schema and structural checks (@splunk/dashboard-validation, headless). */
+/**
+ * Splunk's dashboard schema (@splunk/dashboard-definition's default schema, narrowed the way
+ * Splunk's editor narrows it: visualization types limited to the ones we use, each one's options
+ * checked against its schema from @splunk/visualization-schemas).
+ */
+export const DASHBOARD_SCHEMA = createSchemaBasedOnDicts({
+  visualizationDict: {
+    "splunk.singlevalue": viz.singleValueOptionsSchema,
+    "splunk.line": viz.lineOptionsSchema,
+    "splunk.area": viz.areaOptionsSchema,
+    "splunk.column": viz.columnOptionsSchema,
+    "splunk.bar": viz.barOptionsSchema,
+    "splunk.pie": viz.pieOptionsSchema,
+    "splunk.table": viz.tableOptionsSchema,
+    "splunk.markdown": viz.markdownOptionsSchema,
+  } as Record<string, Record<string, unknown>>,
+});
+
+/** Splunk's schema and structural checks (@splunk/dashboard-validation's DashboardValidator, headless). */
 export function schemaErrors(def: Json): string[] {
   const validator = new DashboardValidator();
-  const setup = validator.setSchema(defaultSchema);
+  const setup = validator.setSchema(DASHBOARD_SCHEMA);
   if (setup) return [`schema: ${setup.message}`];
   const result = validator.validate(def) as { instancePath?: string; message?: string }[] | null;
   return (result ?? []).map((e) => `${e.instancePath ?? ""}: ${e.message ?? JSON.stringify(e)}`);
@@ -75,15 +94,18 @@ export function queryTokenErrors(def: Json): string[] {
   }
   for (const [dsId, ds] of Object.entries(section<DataSource>(def, "dataSources"))) {
     for (const m of (ds.options?.query ?? "").matchAll(TOKEN)) {
-      if (inputs.get(m[1]) !== "input.text") errors.push(`${dsId}: token $${m[1]}$ is set by no text input`);
+      const [name, filter] = m[1].split("|");
+      if (inputs.get(name) !== "input.text") errors.push(`${dsId}: token $${m[1]}$ is set by no text input`);
+      // |s quotes the value and escapes its quotes: user text cannot break the search.
+      if (filter !== "s") errors.push(`${dsId}: token $${m[1]}$ goes into SPL without the |s filter`);
     }
   }
   return errors;
 }
 
-/** Fills `$token$` references so the SPL can be linted: a token's value is user text, `*` at worst. */
+/** Fills `$token$` references so the SPL can be linted: `$x|s$` becomes a quoted string. */
 export function withTokensFilled(query: string): string {
-  return query.replace(TOKEN, "*");
+  return query.replace(TOKEN, (_all, token: string) => (token.endsWith("|s") ? '"*"' : "*"));
 }
 
 export interface DrilldownContext {

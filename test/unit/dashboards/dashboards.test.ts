@@ -120,11 +120,22 @@ describe("dashboard checks catch broken definitions", () => {
     assert.match(schemaErrors(def).join("\n"), /viz_orphan/);
   });
 
+  it("an unknown visualization type or a bad option value (visualization schemas)", () => {
+    const def = base();
+    const vizs = def.visualizations as Record<string, { type: string; options?: Record<string, unknown> }>;
+    vizs.viz_verdict_share.type = "splunk.piechart";
+    vizs.viz_detections_by_verdict.options = { stackMode: "piled" };
+    const errors = schemaErrors(def).join("\n");
+    assert.match(errors, /viz_verdict_share\/type/);
+    assert.match(errors, /viz_detections_by_verdict\/options\/stackMode/);
+  });
+
   it("a query token no input sets", () => {
     const def = base();
     const ds = Object.values(def.dataSources as Record<string, DataSource>)[0];
     ds.options = { query: `${ds.options?.query} $nobody$` };
     assert.match(queryTokenErrors(def).join("\n"), /\$nobody\$ is set by no text input/);
+    assert.match(queryTokenErrors(def).join("\n"), /\$nobody\$ goes into SPL without the \|s filter/);
   });
 
   it("drilldowns to unknown dashboards, tokens or fields, and non-https links", () => {
