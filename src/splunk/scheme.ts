@@ -18,11 +18,13 @@ export interface SchemeArgument {
 
 const GUID_RE = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$";
 
+// Rules pass when the field is absent (an edit that leaves it unchanged); presence is what
+// required_on_create asks for. Eval strings are double-quoted, field names single-quoted.
 const guidRule = (name: string, optional: boolean): string =>
-  `validate(match('${name}', "${optional ? `^$|${GUID_RE}` : GUID_RE}"), "${name} must be a GUID such as 0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6")`;
+  `validate(isnull('${name}') OR match('${name}', "${optional ? `^$|${GUID_RE}` : GUID_RE}"), "${name} must be a GUID such as 0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6")`;
 
 const rangeRule = (name: string, r: { min: number; max: number }): string =>
-  `validate(match('${name}', "^[0-9]+$") AND tonumber('${name}') >= ${r.min} AND tonumber('${name}') <= ${r.max}, "${name} must be a whole number from ${r.min} to ${r.max}")`;
+  `validate(isnull('${name}') OR (match('${name}', "^[0-9]+$") AND tonumber('${name}') >= ${r.min} AND tonumber('${name}') <= ${r.max}), "${name} must be a whole number from ${r.min} to ${r.max}")`;
 
 export const SCHEME_TITLE = "Defender for Office 365";
 export const SCHEME_DESCRIPTION =
@@ -70,7 +72,7 @@ export const ARGUMENTS: readonly SchemeArgument[] = [
     dataType: "string",
     requiredOnCreate: false,
     requiredOnEdit: false,
-    validation: `validate(match('cloud', "^(${CLOUDS.join("|")})$"), "cloud must be one of ${CLOUDS.join(", ")}")`,
+    validation: `validate(isnull('cloud') OR match('cloud', "^(${CLOUDS.join("|")})$"), "cloud must be one of ${CLOUDS.join(", ")}")`,
   },
   {
     name: "content_types",

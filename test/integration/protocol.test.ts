@@ -92,7 +92,7 @@ describe("protocol: the packaged launcher run as splunkd runs it", function () {
         assert.equal(a.children.required_on_create, String(a.name === "tenant_id" || a.name === "client_id"));
       }
       const byName = new Map(args.map((a) => [a.name, a.children]));
-      assert.match(byName.get("tenant_id")!.validation, /^validate\(match\('tenant_id'/);
+      assert.match(byName.get("tenant_id")!.validation, /^validate\(isnull\('tenant_id'\) OR match\('tenant_id', "\^\[0-9A-Fa-f\]\{8\}-/);
       assert.equal(byName.get("backfill_hours")!.data_type, "number");
       assert.match(byName.get("backfill_hours")!.validation, /<= 167/);
     });
