@@ -21,9 +21,38 @@ export type MapResult =
 // CreationTime is UTC without a zone ("2022-07-08T09:10:19"); some sources add fractions or Z.
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+/** The digits of text[from, from + count) as a number, or -1 when one is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The API's own form, `YYYY-MM-DDTHH:MM:SS`, read without the regular expression (profiled:
+ * the regex was a tenth of the pipeline's time). Same checks as below; undefined = other form.
+ */
+function bareCreationTime(s: string): number | undefined {
+  if (s.length !== 19 || s[4] !== "-" || s[7] !== "-" || (s[10] !== "T" && s[10] !== " ") || s[13] !== ":" || s[16] !== ":") return undefined;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 2);
+  const d = digitsAt(s, 8, 2);
+  const h = digitsAt(s, 11, 2);
+  const mi = digitsAt(s, 14, 2);
+  const sec = digitsAt(s, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 0 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, sec) / 1000;
+}
+
 /** Epoch seconds for a CreationTime value read as UTC, or undefined when it is not a usable time. */
 export function parseCreationTime(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
+  const bare = bareCreationTime(value);
+  if (bare !== undefined) return bare;
   const m = ISO_TIME.exec(value.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, sec, frac, zone] = m;

@@ -40,26 +40,44 @@ export class XmlEventWriter implements EventSink {
   write(events: readonly SplunkEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error("event stream already closed"));
     if (events.length === 0) return this.tail;
-    let text = events.map(formatEvent).join("\n") + "\n";
+    const lines = events.map(formatEvent);
     if (!this.opened) {
       this.opened = true;
-      text = STREAM_OPEN + "\n" + text;
+      lines[0] = STREAM_OPEN + "\n" + lines[0];
     }
-    return this.enqueue(text);
+    return this.enqueue(lines);
   }
 
   close(): Promise<void> {
     if (this.closed) return this.tail;
     this.closed = true;
     // Splunk accepts an empty run; an unopened stream stays empty rather than `<stream></stream>`.
-    return this.opened ? this.enqueue(STREAM_CLOSE + "\n") : this.tail;
+    return this.opened ? this.enqueue([STREAM_CLOSE]) : this.tail;
   }
 
-  private enqueue(text: string): Promise<void> {
-    const next = this.tail.then(() => writeFully(this.out, text));
+  private enqueue(lines: string[]): Promise<void> {
+    const next = this.tail.then(() => writeLines(this.out, lines));
     // A failed write fails this batch and every later one (the stream is broken).
     this.tail = next;
     return next;
+  }
+}
+
+/**
+ * Writes each line and a LF as one corked (vectored) write. Profiled: joining a batch into one
+ * string first cost more than all the formatting, because a single non-Latin-1 character turns
+ * the whole joined string into two-byte text that must be copied and then UTF-8 encoded again;
+ * with writev each line is encoded once, by itself. Resolves like `writeFully`.
+ */
+export function writeLines(out: NodeJS.WritableStream, lines: readonly string[]): Promise<void> {
+  if (lines.length === 1) return writeFully(out, lines[0] + "\n");
+  const writable = out as NodeJS.WritableStream & { cork?: () => void; uncork?: () => void };
+  writable.cork?.();
+  try {
+    for (let i = 0; i < lines.length - 1; i++) out.write(lines[i] + "\n");
+    return writeFully(out, lines[lines.length - 1] + "\n");
+  } finally {
+    writable.uncork?.();
   }
 }
 
