@@ -49,7 +49,8 @@ export interface Faults {
   tokenLifetimeSeconds?: number;
 }
 
-export type SelectorName = "throttle" | "internalErrors" | "resets" | "truncatedBlobs" | "garbledBlobs" | "nextPageLoop";
+const SELECTORS = ["throttle", "internalErrors", "resets", "truncatedBlobs", "garbledBlobs", "nextPageLoop"] as const;
+export type SelectorName = (typeof SELECTORS)[number];
 
 const DEFAULT_KINDS: Partial<Record<SelectorName, readonly RequestKind[]>> = {
   truncatedBlobs: ["blob"],
@@ -64,7 +65,7 @@ export class FaultState {
 
   constructor(readonly faults: Faults, seed = 1) {
     this.rng = new Rng(seed);
-    for (const name of Object.keys(DEFAULT_KINDS).concat(["throttle", "internalErrors", "resets"]) as SelectorName[]) {
+    for (const name of SELECTORS) {
       const count = faults[name]?.count;
       if (count !== undefined) this.remaining.set(name, count);
     }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { ContentType } from "../config";
 import { createTlsMaterial } from "./certificates";
-import { defaultTenant } from "./defaults";
+import { DEFAULT_BACKLOG, defaultTenant } from "./defaults";
 import { type EntraContext, type HttpAnswer, openIdConfiguration, tokenRequest } from "./entra";
 import { afError, type FeedContext, handleFeed, methodName, tooManyRequests } from "./feed";
 import { FaultState, type Faults, type RequestKind } from "./faults";
@@ -226,7 +226,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const tenant = new SimTenant(opts, options.quotaPerMinute ?? 2000);
     if (tenants.has(tenant.id)) throw new Error(`tenant ${tenant.id} exists`);
     tenants.set(tenant.id, tenant);
-    const backlog = opts.backlog ?? { days: 1, blobsPerHour: 4, recordsPerBlob: 20, seed: 1 };
+    const backlog = opts.backlog ?? DEFAULT_BACKLOG;
     if (backlog) {
       for (const blob of generateTenant({ ...backlog, tenantId: tenant.id, now: new Date(now()) })) addGenerated(tenant, blob);
     }

@@ -38,7 +38,7 @@ export interface TenantOptions {
   auditLogOff?: boolean;
   /** Admin consent missing: tokens carry no ActivityFeed.Read role (AF10001 on every call). */
   consentMissing?: boolean;
-  /** Generated history; `false` for none (default: 1 day, 4 blobs/h, 20 records, seed 1). */
+  /** Generated history; `false` for none (default: DEFAULT_BACKLOG of ./defaults). */
   backlog?: BacklogOptions | false;
   /** Requests per minute before AF429 (default: the simulator's, 2,000). */
   quotaPerMinute?: number;

@@ -3,6 +3,7 @@
 // backlog costs a few kilobytes until someone downloads it. Pure: same options, same output.
 import type { ContentType } from "../../config";
 import { CONTENT_TYPES } from "../../config";
+import { HOUR_MS } from "../window";
 import {
   airInvestigation,
   attackSimulation,
@@ -70,8 +71,6 @@ export interface GenerateOptions {
   /** Share of records repeated from the previous blob, as the service does by design (default 0.01). */
   duplicateRate?: number;
 }
-
-const HOUR_MS = 3_600_000;
 
 /** contentId as the service writes it: `<stamp>$<stamp>$<type>$<Type>$<region>` (reference 2.5). */
 export function contentIdFor(contentType: ContentType, created: number, serial: number): string {
