@@ -1,5 +1,5 @@
-// The configuration page in headless Chromium (Debian's /usr/bin/chromium driven by
-// playwright-core), served as Splunk Web would serve it, against the splunkd REST double, whose
+// The packaged app's configuration page in headless Chromium (Debian's /usr/bin/chromium driven
+// by playwright-core), served from the installed app as Splunk Web would serve it, against the splunkd REST double, whose
 // input validation runs the packaged app's --validate-arguments against the Activity API
 // simulator. Adds a tenant, tests the connection (fail, then pass), saves, and checks what reached
 // storage/passwords and inputs. Screenshots go to docs/images/ with UPDATE_SCREENSHOTS=1 (so that
@@ -13,7 +13,6 @@ import { build } from "../../scripts/build";
 import { archivePath, packageApp } from "../../scripts/package";
 import { ARGUMENTS } from "../../src/splunk/scheme";
 import { defaultTenant, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, startSimulator, type Simulator } from "../../src/simulator";
-import { bundleUi } from "../../src/ui/bundle";
 import { installApp, type Splunkd } from "../harness/splunkd";
 import { startRestDouble, type RestDouble } from "../rest-double/restDouble";
 import { harnessValidator } from "../rest-double/validator";
@@ -59,7 +58,6 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
       packageApp();
     }
     work = mkdtempSync(path.join(tmpdir(), "dfo365-browser-"));
-    await bundleUi(path.join(work, "static", "configuration.js"));
     sim = await startSimulator({
       tenants: [
         defaultTenant(),
@@ -67,6 +65,8 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
       ],
     });
     splunkd = await installApp();
+    const staticDir = path.join(splunkd.appDir, "appserver", "static");
+    assert.ok(existsSync(path.join(staticDir, "configuration.js")), `${archivePath()} has no appserver/static/configuration.js: run npm run package`);
     const env = { NODE_EXTRA_CA_CERTS: sim.caFile, DEFENDER_O365_RETRY_SCALE: "0" };
     rest = await startRestDouble({
       splunkHome: splunkd.splunkHome,
@@ -77,8 +77,8 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
     });
     web = await startSplunkWeb({
       splunkd: rest,
-      viewFile: path.join(ROOT, "default", "data", "ui", "views", "configuration.xml"),
-      staticDir: path.join(work, "static"),
+      viewFile: path.join(splunkd.appDir, "default", "data", "ui", "views", "configuration.xml"),
+      staticDir,
     });
     context = await chromium.launchPersistentContext(path.join(work, "profile"), {
       executablePath: CHROMIUM,
