@@ -39,6 +39,9 @@ const KNOWN_GAPS: Record<string, string[]> = {
 
 /** Fields we add that no data model defines (docs/fields.md lists them per sourcetype). */
 const VENDOR_FIELDS = [
+  // ExtendedProperties pairs ESCU reads as fields (docs/escu.md).
+  "InternetMessageId",
+  "MailboxId",
   "RescanVerdict",
   "alert_category",
   "alert_description",

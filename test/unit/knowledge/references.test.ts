@@ -33,14 +33,14 @@ describe("knowledge: references", () => {
       for (const [key, value] of settings) {
         if (!key.startsWith("LOOKUP-")) continue;
         const [name, ...rest] = value.split(/\s+/);
-        const stanza = transforms.get(name);
-        assert.ok(stanza?.get("filename"), `[${sourcetype}] ${key}: no file lookup [${name}]`);
-        const file = path.join(lookupDir, stanza.get("filename")!);
+        const filename = transforms.get(name)?.get("filename");
+        assert.ok(filename, `[${sourcetype}] ${key}: no file lookup [${name}]`);
+        const file = path.join(lookupDir, filename);
         assert.ok(fs.existsSync(file), `${file} is missing`);
         const header = parseCsv(fs.readFileSync(file, "utf8"))[0];
         // Lookup-side names: the word before AS, or a word not next to AS.
         const columns = rest.filter((w, i) => !/^(AS|OUTPUT|OUTPUTNEW)$/i.test(w) && rest[i - 1]?.toUpperCase() !== "AS");
-        for (const c of columns) assert.ok(header.includes(c), `[${sourcetype}] ${key}: ${c} is not a column of ${stanza.get("filename")}`);
+        for (const c of columns) assert.ok(header.includes(c), `[${sourcetype}] ${key}: ${c} is not a column of ${filename}`);
       }
     }
   });
