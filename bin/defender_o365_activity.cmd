@@ -12,7 +12,12 @@ set "FOUND="
 if defined DEFENDER_O365_NODE call :try "DEFENDER_O365_NODE" "%DEFENDER_O365_NODE%"
 if not defined NODE call :try "bundled runtime" "%BIN_DIR%..\windows_x86_64\bin\node.exe"
 if not defined NODE if defined SPLUNK_HOME call :try "SPLUNK_HOME" "%SPLUNK_HOME%\bin\node.exe"
-if not defined NODE for /f "delims=" %%P in ('where node.exe 2^>nul') do if not defined NODE call :try "PATH" "%%P"
+set "PATH_HAS_NODE="
+if not defined NODE for /f "delims=" %%P in ('where node.exe 2^>nul') do (
+  set "PATH_HAS_NODE=1"
+  if not defined NODE call :try "PATH" "%%P"
+)
+if not defined NODE if not defined PATH_HAS_NODE set "FOUND=!FOUND! PATH (no node.exe);"
 
 if not defined NODE (
   echo ERROR No Node.js ^>= 20.18.1 found to run defender_o365_activity. Found:!FOUND! Fix: install Node.js 20.18.1 or later and set the system environment variable DEFENDER_O365_NODE to its node.exe, then restart Splunk. cause=node_missing 1>&2
