@@ -83,8 +83,11 @@ export function fieldsBySourcetype(samples: Sample[]): Map<string, Set<string>> 
   return out;
 }
 
+let cached: SplContext | undefined;
+
+/** The app's context, built once per test run (it reads every sample record). */
 export function loadContext(): SplContext {
-  return {
+  cached ??= {
     vocabulary,
     macros: loadMacros(conf("macros.conf")),
     lookups: loadLookups(conf("transforms.conf")),
@@ -92,4 +95,5 @@ export function loadContext(): SplContext {
     fieldsBySourcetype: fieldsBySourcetype([...cimSamples(), ...ownSamples()]),
     defaultFields: new Set(DEFAULT_FIELDS),
   };
+  return cached;
 }
