@@ -24,8 +24,8 @@ export function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
 
-export function archivePath(version = packageVersion(), withNode = false): string {
-  return path.join(DIST, `${APP_ID}-${version}${withNode ? "-linux_x86_64" : ""}.tgz`);
+export function archivePath(version = packageVersion(), withNode = false, dir = DIST): string {
+  return path.join(dir, `${APP_ID}-${version}${withNode ? "-linux_x86_64" : ""}.tgz`);
 }
 
 /** Mode for a path inside the app: execute bits only for directories and bin/ launchers and runtimes. */
@@ -71,6 +71,10 @@ export function fetchNodeRuntime(spec = NODE_RUNTIME_PACKAGE): Buffer {
 
 export interface PackageOptions {
   withNode?: boolean;
+  /** Where the Node binary comes from (default: fetchNodeRuntime; tests pass a stand-in). */
+  nodeRuntime?: () => Buffer;
+  /** Default dist/. */
+  outDir?: string;
   /** Entry times; SOURCE_DATE_EPOCH when set (reproducible builds), else now. */
   mtime?: number;
 }
@@ -81,15 +85,16 @@ export function packageApp(opts: PackageOptions = {}): string[] {
   const mtime = opts.mtime ?? (Number(process.env.SOURCE_DATE_EPOCH) || Math.floor(Date.now() / 1000));
   const top: TarEntry = { path: `${APP_ID}/`, mode: 0o755, mtime };
   const entries = [top, ...collectEntries(APP_DIR, mtime)];
-  const written = [archivePath()];
+  const outDir = opts.outDir ?? DIST;
+  const written = [archivePath(undefined, false, outDir)];
   fs.writeFileSync(written[0], zlib.gzipSync(writeTar(entries), { level: 9 }), { mode: 0o644 });
   if (opts.withNode) {
     const runtime: TarEntry[] = [
       { path: `${APP_ID}/linux_x86_64/`, mode: 0o755, mtime },
       { path: `${APP_ID}/linux_x86_64/bin/`, mode: 0o755, mtime },
-      { path: `${APP_ID}/linux_x86_64/bin/node`, mode: 0o755, data: fetchNodeRuntime(), mtime },
+      { path: `${APP_ID}/linux_x86_64/bin/node`, mode: 0o755, data: (opts.nodeRuntime ?? fetchNodeRuntime)(), mtime },
     ];
-    written.push(archivePath(undefined, true));
+    written.push(archivePath(undefined, true, outDir));
     fs.writeFileSync(written[1], zlib.gzipSync(writeTar([...entries, ...runtime]), { level: 9 }), { mode: 0o644 });
   }
   return written;

