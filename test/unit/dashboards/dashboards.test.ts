@@ -104,6 +104,35 @@ describe("dashboards", () => {
   });
 });
 
+describe("dashboard builder (src/dashboards/studio.ts)", () => {
+  const panel = (id: string, width: number) => ({ id, title: id, type: "splunk.table" as const, query: "x", width, height: 100 });
+  const spec = (rows: ReturnType<typeof panel>[][]) => ({
+    name: "files" as const, title: "t", description: "d", timeRange: "-24h,now", tabs: [{ id: "a", label: "A", rows }],
+  });
+
+  it("lays rows out left to right, top to bottom", () => {
+    const def = definition(spec([[panel("a", 400), panel("b", 800)], [panel("c", 1200)]])) as { layout: { layoutDefinitions: Record<string, { structure: unknown[] }> } };
+    assert.deepEqual(def.layout.layoutDefinitions.layout_a.structure, [
+      { item: "viz_a", type: "block", position: { x: 0, y: 0, w: 400, h: 100 } },
+      { item: "viz_b", type: "block", position: { x: 400, y: 0, w: 800, h: 100 } },
+      { item: "viz_c", type: "block", position: { x: 0, y: 100, w: 1200, h: 100 } },
+    ]);
+  });
+
+  it("refuses rows that do not span the canvas and panel ids used twice", () => {
+    assert.throws(() => definition(spec([[panel("a", 600)]])), /a row is 600 wide/);
+    assert.throws(() => definition(spec([[panel("a", 600), panel("a", 600)]])), /panel id a used twice/);
+  });
+
+  it("keeps `]]>` out of the CDATA section", () => {
+    const s = spec([[panel("a", 1200)]]);
+    s.tabs[0].rows[0][0].query = 'search x="]]>"';
+    const xml = renderXml(s);
+    assert.equal(xml.split("]]>").length - 1, 2, "only the ends of the two CDATA sections");
+    assert.equal((readView(xml).definition.dataSources as Record<string, DataSource>).ds_a.options?.query, 'search x="]]>"');
+  });
+});
+
 describe("dashboard checks catch broken definitions", () => {
   const base = () => definition(DASHBOARDS[0]) as Record<string, unknown>;
 
