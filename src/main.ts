@@ -2,6 +2,7 @@
 // 1.2): `--scheme`, `--validate-arguments` (<items> on stdin), or no argument (<input> on stdin,
 // events on stdout). Returns an exit code; the caller exits only after stdout was handed over.
 import { XmlEventWriter, writeFully } from "./splunk/eventWriter";
+import type { InputDefinition } from "./splunk/inputDefinition";
 import { createLogger, stderrSink, type Level, type LineSink, type Logger } from "./splunk/logger";
 import { schemeXml } from "./splunk/scheme";
 import { inputName, parseConfig } from "./splunk/validate";
@@ -107,7 +108,7 @@ function stopSignal(io: Io, logger: Logger, onStop: () => void): AbortSignal {
 }
 
 async function run(io: Io, logger: Logger): Promise<number> {
-  let definition;
+  let definition: InputDefinition;
   try {
     definition = parseInputDefinition(await readDocument(io.stdin, "</input>", STDIN_TIMEOUT_MS));
   } catch (err) {
