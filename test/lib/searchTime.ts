@@ -13,8 +13,10 @@
 //     on CSV files, in class-name order, with transforms.conf's filename, case_sensitive_match,
 //     max_matches (default 100), match_type WILDCARD(<field>); a multivalue input is looked up
 //     value by value; an event with every match field but no matching row loses its OUTPUT fields;
-//   - eventtypes.conf searches in the syntax spl/searchExpr.ts accepts; tags.conf
-//     [eventtype=<name>] stanzas.
+//   - eventtypes.conf searches (spl/searchExpr.ts): field=value with `*` wildcards, field!=value,
+//     field IN (...), bare or double-quoted values, AND/OR/NOT, parentheses (no macros, no free
+//     text); tags.conf [eventtype=<name>] stanzas.
+// Note: Splunk runs REPORT before KV_MODE, not after, so a transform cannot read JSON fields.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { confToMap, readConf } from "./conf";
