@@ -222,6 +222,14 @@ function credentials(
   return { clientSecret: secret };
 }
 
+/**
+ * splunkd passes `index = default` when the stanza names no index; that word means "the default
+ * index" only in inputs.conf, so it is not written on events (no <index> keeps the stanza's).
+ */
+function eventIndex(value: string | undefined): string | undefined {
+  return value === "default" ? undefined : value;
+}
+
 function interval(value: string | undefined): number {
   // splunkd validates `interval` itself (seconds or a cron schedule); a cron keeps the default for lag sizing.
   const n = value === undefined ? NaN : Number(value);
@@ -260,7 +268,7 @@ export function parseConfig(stanza: Stanza, opts: ParseOptions = {}): ParseResul
     apiUrl: baseUrl(single(p, "api_url", errors), "api_url", "https://manage.office.com", errors),
     authorityUrl: baseUrl(single(p, "authority_url", errors), "authority_url", "https://login.microsoftonline.com", errors),
     autoSubscribe: boolean(single(p, "auto_subscribe", errors), "auto_subscribe", true, errors),
-    index: single(p, "index", errors),
+    index: eventIndex(single(p, "index", errors)),
     host: single(p, "host", errors),
     interval: interval(single(p, "interval", errors)),
   };

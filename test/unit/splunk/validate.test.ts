@@ -102,6 +102,11 @@ describe("splunk/validate parseConfig", () => {
     assert.equal(config!.interval, 60);
   });
 
+  it("leaves index unset for splunkd's `default`, so events keep the stanza's index", () => {
+    assert.equal(parseConfig(stanza({ ...GOOD, index: "default" })).config?.index, undefined);
+    assert.equal(parseConfig(stanza({ ...GOOD, index: "o365" })).config?.index, "o365");
+  });
+
   it("accepts the masked secret that means storage/passwords holds it", () => {
     const { config } = parseConfig(stanza({ ...GOOD, client_secret: MASKED_SECRET }));
     assert.equal(config?.clientSecret, "********");
