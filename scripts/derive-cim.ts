@@ -5,6 +5,7 @@
 // Splunk_SA_CIM model defines for it; and the list of CIM tags (tags.conf.cim.spec).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { CimDataset } from "../test/lib/cimModels";
 
 const root = path.resolve(process.argv[2] ?? path.join(__dirname, "..", "..", "shared", "splunk"));
 const outFile = path.join(__dirname, "..", "test", "data", "cim-models.json");
@@ -30,25 +31,6 @@ interface SaObject {
   parentName: string;
   fields: { fieldName: string }[];
   calculations?: { outputFields: { fieldName: string }[] }[];
-}
-
-export interface CimField {
-  name: string;
-  type: "required" | "conditional";
-  expectedValues?: string[];
-  validity?: string;
-  condition?: string;
-}
-export interface CimDataset {
-  model: string;
-  name: string;
-  parent?: string;
-  /** The event must carry every tag of one of these sets. */
-  tags: string[][];
-  searchConstraint?: string;
-  fields: CimField[];
-  /** Every field name Splunk_SA_CIM defines on this dataset and its parents. */
-  cimFields: string[];
 }
 
 function saFields(model: string): Map<string, string[]> {
