@@ -27,12 +27,17 @@ interface SecretSpec {
   key: keyof Secrets;
   /** What the admin re-enters, for messages. */
   label: string;
+  /**
+   * When the stanza does not name the secret, whether one may still be stored for it (the
+   * configuration page stores these without a stanza argument): then it is read if present.
+   */
+  mayBeStored?: (config: InputConfig) => boolean;
 }
 
 export const SECRET_SPECS: readonly SecretSpec[] = [
   { arg: "client_secret", key: "clientSecret", label: "client secret" },
-  { arg: "certificate_password", key: "certificatePassword", label: "certificate password" },
-  { arg: "proxy_password", key: "proxyPassword", label: "proxy password" },
+  { arg: "certificate_password", key: "certificatePassword", label: "certificate password", mayBeStored: (c) => !!c.certificatePath },
+  { arg: "proxy_password", key: "proxyPassword", label: "proxy password", mayBeStored: (c) => !!c.proxyUrl },
 ];
 
 /** Thrown after its one ERROR line is logged: the run cannot authenticate, stop it (exit 1). */
@@ -78,6 +83,16 @@ async function readStored(rest: SplunkdRest, input: string, spec: SecretSpec): P
   return value;
 }
 
+/** An optional secret (no stanza argument): its stored value, or undefined when there is none. */
+async function readOptional(rest: SplunkdRest, input: string, spec: SecretSpec, onError: (e: Error) => void): Promise<string | undefined> {
+  try {
+    return await rest.readPassword(REALM, secretUsername(input, spec.arg));
+  } catch (error) {
+    onError(error as Error);
+    return undefined;
+  }
+}
+
 /**
  * Secrets for a connection test (--validate-arguments): clear values as typed, masked ones read
  * from storage/passwords. Nothing is written: the stanza does not exist yet, or is being edited.
@@ -92,8 +107,12 @@ export async function lookupSecrets(
   const secrets: Secrets = {};
   for (const spec of SECRET_SPECS) {
     const value = given[spec.arg];
-    if (value === undefined) continue;
-    secrets[spec.key] = value === MASK ? await readStored(rest, config.name, spec) : value;
+    if (value !== undefined) secrets[spec.key] = value === MASK ? await readStored(rest, config.name, spec) : value;
+    else if (spec.mayBeStored?.(config)) {
+      // Unreadable: the test then fails on the certificate or proxy itself, which names the problem.
+      const stored = await readOptional(rest, config.name, spec, () => undefined);
+      if (stored !== undefined) secrets[spec.key] = stored;
+    }
   }
   return secrets;
 }
@@ -114,7 +133,14 @@ export async function resolveSecrets(
   const toMask: Record<string, string> = {};
   for (const spec of SECRET_SPECS) {
     const value = given[spec.arg];
-    if (value === undefined) continue;
+    if (value === undefined) {
+      if (!spec.mayBeStored?.(config)) continue;
+      const stored = await readOptional(rest, input, spec, (error) =>
+        logger.warn(`Could not read a stored ${spec.label}; going on without one`, { input, cause: "secret_unreadable", error: error.message }),
+      );
+      if (stored !== undefined) secrets[spec.key] = stored;
+      continue;
+    }
     if (value !== MASK) {
       secrets[spec.key] = value;
       try {

@@ -1,6 +1,6 @@
 // Add or edit one tenant input: every design argument, the --validate-arguments checks as the
 // admin types, "Test connection" (through splunkd's validation of a probe input) and Save.
-import React, { useMemo, useState } from "react";
+import React, { useEffect, useMemo, useState } from "react";
 import Button from "@splunk/react-ui/Button";
 import ControlGroup from "@splunk/react-ui/ControlGroup";
 import Heading from "@splunk/react-ui/Heading";
@@ -22,6 +22,7 @@ import {
   type AuthMode,
   type FormField,
   type InputRow,
+  type StoredSecrets,
   type TenantForm,
 } from "./model";
 
@@ -46,10 +47,15 @@ type TextField = Exclude<FormField, "cloud" | "content_types" | "auto_subscribe"
 export function TenantFormView({ api, row, indexes, onSaved, onCancel }: TenantFormProps): React.JSX.Element {
   const initial = useMemo(() => (row ? formFromInput(row) : { form: emptyForm(), stored: {} }), [row]);
   const [form, setForm] = useState<TenantForm>(initial.form);
+  const [stored, setStored] = useState<StoredSecrets>(initial.stored);
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState<"" | "test" | "save">("");
   const [result, setResult] = useState<TestResult | undefined>();
-  const errors = useMemo(() => validateForm(form, initial.stored), [form, initial.stored]);
+  useEffect(() => {
+    // The certificate and proxy passwords show in no stanza: ask storage/passwords.
+    if (row) api.storedSecrets(row.name).then((s) => setStored((prev) => ({ ...prev, ...s })), () => undefined);
+  }, [api, row]);
+  const errors = useMemo(() => validateForm(form, stored), [form, stored]);
   const shown = touched ? errors : { fields: {}, general: [] };
 
   const update = <K extends keyof TenantForm>(key: K, value: TenantForm[K]): void => {
@@ -63,9 +69,9 @@ export function TenantFormView({ api, row, indexes, onSaved, onCancel }: TenantF
     setBusy(kind);
     setResult(undefined);
     try {
-      if (kind === "test") setResult(await api.testConnection(form, initial.stored, row?.name));
+      if (kind === "test") setResult(await api.testConnection(form, stored, row?.name));
       else {
-        await api.saveInput(form, initial.stored, !row);
+        await api.saveInput(form, stored, !row);
         onSaved(form.name.trim());
       }
     } catch (error) {
@@ -89,7 +95,7 @@ export function TenantFormView({ api, row, indexes, onSaved, onCancel }: TenantF
     </ControlGroup>
   );
   const keep = (arg: "client_secret" | "certificate_password" | "proxy_password", what: string): string =>
-    initial.stored[arg] ? `A ${what} is stored in Splunk's secret storage; leave empty to keep it.` : "";
+    stored[arg] ? `A ${what} is stored in Splunk's secret storage; leave empty to keep it.` : "";
 
   return (
     <div data-test="tenant-form" style={{ maxWidth: 760 }}>

@@ -5,6 +5,7 @@
 // returns its message; the probe and its secrets are removed again (docs/ui-design.md).
 import { passwordEntityName, REALM, SECRET_ARGS, secretUsername, type SecretArg } from "../splunk/secretNames";
 import {
+  effectiveSecrets,
   inputArgs,
   SCHEME,
   STATUS_SEARCH,
@@ -95,7 +96,17 @@ export function createInputsApi(call: Call) {
       return res.results ?? [];
     },
 
-    /** Secrets first (so validation can read them), then create or edit the input. */
+    /** Which secrets of an input storage/passwords holds (for "leave empty to keep"). */
+    async storedSecrets(name: string): Promise<StoredSecrets> {
+      const stored: StoredSecrets = {};
+      for (const arg of SECRET_ARGS) stored[arg] = (await readSecret(secretUsername(name, arg))) !== undefined;
+      return stored;
+    },
+
+    /**
+     * Secrets first (so validation can read them), then create or edit the input; secrets the
+     * saved settings no longer use (e.g. the proxy password once the proxy is cleared) go.
+     */
     async saveInput(form: TenantForm, stored: StoredSecrets, isNew: boolean): Promise<void> {
       const name = form.name.trim();
       const undo = await storeSecrets(name, typedSecrets(form));
@@ -107,6 +118,8 @@ export function createInputsApi(call: Call) {
         await undo().catch(() => undefined);
         throw error;
       }
+      const inUse = effectiveSecrets(form, stored);
+      for (const arg of SECRET_ARGS) if (!inUse[arg] && stored[arg]) await deleteSecret(secretUsername(name, arg));
       // Setup done: Splunk Web stops sending admins to this page first.
       await call("POST", "configs/conf-app/install", { is_configured: "1" }).catch(() => undefined);
     },

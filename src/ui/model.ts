@@ -1,7 +1,7 @@
 // The configuration page's pure logic: form <-> input arguments, the same checks as
 // --validate-arguments (src/splunk/validate.ts), and run status from splunkd.log lines.
 import { CONTENT_TYPES, type Cloud } from "../config";
-import { SECRET_ARGS, type SecretArg } from "../splunk/secretNames";
+import type { SecretArg } from "../splunk/secretNames";
 import { CLOUDS, DEFAULTS, MASKED_SECRET as MASK, parseConfig } from "../splunk/validate";
 
 export { CLOUDS, CONTENT_TYPES, MASK };
@@ -34,7 +34,7 @@ export interface TenantForm {
   interval: string;
 }
 
-/** Which secrets an existing input already has in storage/passwords (its stanza shows MASK). */
+/** Which secrets an existing input already has in storage/passwords. */
 export type StoredSecrets = Partial<Record<SecretArg, boolean>>;
 
 export interface InputRow {
@@ -93,12 +93,8 @@ export function formFromInput(row: InputRow): { form: TenantForm; stored: Stored
   if ((CLOUDS as readonly string[]).includes(a.cloud)) form.cloud = a.cloud as Cloud;
   if (a.content_types) form.content_types = a.content_types.split(",").map((s) => s.trim()).filter(Boolean);
   form.auto_subscribe = !/^(0|false|no|f|n)$/i.test(a.auto_subscribe ?? "1");
-  const stored: StoredSecrets = {
-    client_secret: a.client_secret === MASK,
-    certificate_password: a.certificate_password === MASK,
-    proxy_password: a.proxy_password === MASK,
-  };
-  return { form, stored };
+  // The stanza shows only the client secret's mask; the page asks storage/passwords for the others.
+  return { form, stored: { client_secret: a.client_secret === MASK } };
 }
 
 /** The secrets that will exist once saved: typed now, or kept from storage/passwords. */
@@ -121,8 +117,8 @@ export function typedSecrets(form: TenantForm): Partial<Record<SecretArg, string
 }
 
 /**
- * Arguments POSTed to data/inputs: every setting, secrets only ever as MASK (their values go
- * straight to storage/passwords), cleared settings as "" so an edit removes them.
+ * Arguments POSTed to data/inputs: every setting, the client secret only ever as MASK (secret
+ * values go straight to storage/passwords), cleared settings as "" so an edit removes them.
  */
 export function inputArgs(form: TenantForm, stored: StoredSecrets): Record<string, string> {
   const secrets = effectiveSecrets(form, stored);
@@ -132,11 +128,9 @@ export function inputArgs(form: TenantForm, stored: StoredSecrets): Record<strin
   args.cloud = form.cloud;
   args.content_types = form.content_types.join(",");
   args.auto_subscribe = form.auto_subscribe ? "1" : "0";
-  for (const arg of SECRET_ARGS) {
-    // Unused secret arguments are only sent to clear a value the input had.
-    if (secrets[arg]) args[arg] = MASK;
-    else if (stored[arg] || arg === "client_secret") args[arg] = "";
-  }
+  // Only client_secret is a stanza argument (parseConfig needs a secret or a certificate); the
+  // certificate and proxy passwords live in storage/passwords alone and the input finds them there.
+  args.client_secret = secrets.client_secret ? MASK : "";
   if (!args.index) delete args.index; // splunkd's default index
   return args;
 }

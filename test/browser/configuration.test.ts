@@ -71,7 +71,7 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
     rest = await startRestDouble({
       splunkHome: splunkd.splunkHome,
       validator: harnessValidator(splunkd, env),
-      schemeArgs: [...ARGUMENTS.map((a) => a.name), "certificate_password", "proxy_password"],
+      schemeArgs: ARGUMENTS.map((a) => a.name),
       indexes: ["main", "defender", "o365", "_internal"],
       confs: { app: { install: { is_configured: "0" } } },
     });

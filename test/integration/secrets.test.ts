@@ -15,8 +15,6 @@ import { installApp, type Splunkd } from "../harness/splunkd";
 import { startRestDouble, type RestDouble } from "../rest-double/restDouble";
 import { harnessValidator } from "../rest-double/validator";
 
-const SECRET_ARGS = ["certificate_password", "proxy_password"];
-
 /** Every file under a folder, as text. */
 function filesUnder(dir: string): { file: string; text: string }[] {
   if (!existsSync(dir)) return [];
@@ -65,7 +63,7 @@ describe("secrets in storage/passwords, end to end (packaged app, splunkd REST d
     rest = await startRestDouble({
       splunkHome: splunkd.splunkHome,
       validator: harnessValidator(splunkd, env()),
-      schemeArgs: [...ARGUMENTS.map((a) => a.name), ...SECRET_ARGS],
+      schemeArgs: ARGUMENTS.map((a) => a.name),
     });
   });
   after(async () => {

@@ -89,6 +89,16 @@ describe("configuration page operations (against the splunkd double)", () => {
     assert.deepEqual([...splunkd.state.inputs.keys()], ["contoso"]);
   });
 
+  it("keeps the proxy password in storage/passwords only, and removes it with the proxy", async () => {
+    await api().saveInput(form({ proxy_url: "http://p.example:3128", proxy_password: "pp" }), {}, true);
+    assert.equal(splunkd.state.passwords.get("defender_o365:contoso#proxy_password:")?.password, "pp");
+    assert.equal("proxy_password" in splunkd.state.inputs.get("contoso")!, false);
+    const stored = await api().storedSecrets("contoso");
+    assert.deepEqual(stored, { client_secret: true, certificate_password: false, proxy_password: true });
+    await api().saveInput(form({ client_secret: "" }), stored, false);
+    assert.deepEqual([...splunkd.state.passwords.keys()], ["defender_o365:contoso:"]);
+  });
+
   it("deletes an input with all its secrets", async () => {
     await api().saveInput(form({ proxy_url: "http://p.example:3128", proxy_password: "pp" }), {}, true);
     assert.equal(splunkd.state.passwords.size, 2);

@@ -63,6 +63,15 @@ describe("secrets (mask-on-first-run)", () => {
     assert.equal(secretUsername("contoso", "client_secret"), "contoso");
   });
 
+  it("finds a proxy password the page stored without a stanza argument, and does without one", async () => {
+    const { def, config } = setup({ client_secret: MASK, proxy_url: "http://proxy.example:3128" });
+    await rest().writePassword("defender_o365", "contoso", SECRET);
+    assert.deepEqual(await resolveSecrets(def, config, logger(), rest()), { clientSecret: SECRET });
+    await rest().writePassword("defender_o365", "contoso#proxy_password", "pp");
+    assert.deepEqual(await resolveSecrets(def, config, logger(), rest()), { clientSecret: SECRET, proxyPassword: "pp" });
+    assert.deepEqual(lines, []);
+  });
+
   it("logs one ERROR with cause=secret_missing when a masked secret is not stored", async () => {
     const { def, config } = setup({ client_secret: MASK });
     await assert.rejects(resolveSecrets(def, config, logger(), rest()), SecretMissingError);
