@@ -3,7 +3,7 @@
 // events on stdout). Returns an exit code; the caller exits only after stdout was handed over.
 import { XmlEventWriter, writeFully } from "./splunk/eventWriter";
 import type { InputDefinition } from "./splunk/inputDefinition";
-import { createLogger, stderrSink, type Level, type LineSink, type Logger } from "./splunk/logger";
+import { createLogger, formatLine, stderrSink, type Level, type LineSink, type Logger } from "./splunk/logger";
 import { schemeXml } from "./splunk/scheme";
 import { inputName, parseConfig } from "./splunk/validate";
 import { element } from "./splunk/xml";
@@ -175,5 +175,9 @@ function fatal(err: unknown): never {
 export function start(): void {
   const io: Io = { stdin: process.stdin, stdout: process.stdout, log: stderrSink, env: process.env, signals: process };
   process.on("uncaughtException", fatal);
+  // Node prints its warnings (deprecations in dependencies, …) without a level, which splunkd
+  // would file as ERROR: replace its printer with a WARN line.
+  process.removeAllListeners("warning");
+  process.on("warning", (w) => stderrSink(formatLine("WARN", `Node.js ${w.name}: ${w.message}`, { cause: "node_warning" })));
   main(process.argv.slice(2), io).then((code) => process.exit(code), fatal);
 }

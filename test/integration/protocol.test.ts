@@ -98,6 +98,14 @@ describe("protocol: the packaged launcher run as splunkd runs it", function () {
     });
   });
 
+  it("turns Node's own warnings into WARN lines (a line without a level is an ERROR in splunkd.log)", async () => {
+    const preload = path.join(splunkd.splunkHome, "warn.js");
+    fs.writeFileSync(preload, 'process.emitWarning("old API", "DeprecationWarning", "DEP0999");\n');
+    const r = await splunkd.runScheme({ NODE_OPTIONS: `--require ${preload}` });
+    assert.equal(r.code, 0);
+    assert.deepEqual(r.logs.map((l) => [l.level, l.message, l.fields.cause]), [["WARN", "Node.js DeprecationWarning: old API", "node_warning"]]);
+  });
+
   describe("--validate-arguments", () => {
     it("accepts a good configuration (connection test against the simulator)", async () => {
       const r = await splunkd.runValidate(simParams, { env: simEnv });
