@@ -287,7 +287,7 @@ function aggregations(step: Step, args: string): { created: string[]; by: string
   const aggText = byMatch ? ` ${args} `.slice(0, byMatch.index) : args;
   const by = byMatch ? ` ${args} `.slice(byMatch.index) : "";
   const created: string[] = [];
-  const toks = tokens(aggText.replace(/,/g, " "));
+  const toks = splitTopLevel(aggText, ",").flatMap(tokens);
   for (let i = 0; i < toks.length; i++) {
     const tok = toks[i];
     if (/^\w+=/.test(tok)) continue; // option such as span=1h, limit=10
@@ -325,13 +325,13 @@ const statsLike = (keepInput: boolean): Handler => (step, args) => {
   else step.fields = new Set([...created, ...groups]);
 };
 
-/** Options `key=value` at the front of a command's arguments. */
+/** A command's `key=value` options (wherever they stand) and its other arguments. */
 function options(args: string): { opts: Map<string, string>; rest: string[] } {
   const opts = new Map<string, string>();
   const rest: string[] = [];
   for (const tok of tokens(args)) {
     const m = /^(\w+)=(.*)$/s.exec(tok);
-    if (m && rest.length === 0) opts.set(m[1].toLowerCase(), unquote(m[2]));
+    if (m) opts.set(m[1].toLowerCase(), unquote(m[2]));
     else rest.push(tok);
   }
   return { opts, rest };
@@ -410,7 +410,7 @@ const HANDLERS: Record<string, Handler> = {
   },
   top: (step, args) => {
     const { opts, rest } = options(args);
-    const fields = byFields(rest.join(" ").replace(/\sby\s/i, " by "));
+    const fields = byFields(rest.join(" "));
     fields.forEach((f) => use(step, f));
     step.fields = new Set([...fields, "count", ...(opts.get("showperc") === "f" ? [] : ["percent"])]);
   },
@@ -424,7 +424,11 @@ const HANDLERS: Record<string, Handler> = {
     const fields = fieldList(args.replace(/^\s*[-+]/, ""));
     fields.forEach((f) => use(step, f));
     if (remove) fields.forEach((f) => step.fields?.delete(f));
-    else if (fields.every((f) => !isWildcard(f))) step.fields = new Set([...fields, "_time", "_raw"].filter((f) => step.fields?.has(f) ?? true));
+    // `fields a b` keeps the internal _time and _raw too
+    else if (step.fields && fields.every((f) => !isWildcard(f))) {
+      const kept = ["_time", "_raw"].filter((f) => step.fields?.has(f));
+      step.fields = new Set([...fields, ...kept]);
+    }
   },
   rename: (step, args) => {
     for (const pair of splitTopLevel(args, ",").map((p) => p.trim()).filter(Boolean)) {
@@ -478,9 +482,9 @@ const HANDLERS: Record<string, Handler> = {
     add(step, ...rest.flatMap(fieldList));
   },
   bin: (step, args) => {
-    const { rest } = options(args);
-    use(step, rest[0]);
-    if (rest[1]?.toLowerCase() === "as" && rest[2]) add(step, rest[2]);
+    const [field, as, name] = options(args).rest;
+    use(step, field);
+    if (as?.toLowerCase() === "as" && name) add(step, name);
   },
   iplocation: (step, args) => {
     const { rest } = options(args);

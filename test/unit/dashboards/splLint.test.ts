@@ -86,6 +86,23 @@ describe("SPL lint", () => {
     assert.match(lint("index=main Verdict=x").join(), /cannot tell which sourcetype/);
   });
 
+  it("follows fields through the other commands it knows", () => {
+    const ok = [
+      `${BASE} | dedup 1 Verdict sortby -_time | makemv delim="," Verdict | nomv Verdict | mvexpand Verdict | fieldformat Verdict=upper(Verdict)`,
+      `${BASE} | bin _time span=1h as hour | iplocation code | table hour City Country | head 5 | tail 2`,
+      `| inputlookup verdicts | fields name severity | fillnull value=0 extra | table name extra`,
+      `| makeresults | addinfo | eval span=info_max_time - info_min_time | fields - span | table _time`,
+      `${BASE} | top limit=3 Verdict by code showperc=f | table Verdict code count`,
+      `${BASE} | chart count over Verdict by code`,
+      `${BASE} | timechart span=1h count as n | table _time n`,
+    ];
+    for (const spl of ok) assert.deepEqual(lint(spl), [], spl);
+    assert.match(lint("| makeresults | table Verdict").join(), /field 'Verdict'/);
+    assert.match(lint("| inputlookup verdicts | table code nope").join(), /field 'nope'/);
+    assert.match(lint(`${BASE} | top Verdict showperc=f | table percent`).join(), /field 'percent'/);
+    assert.match(lint(`${BASE} | fields Verdict | table code`).join(), /field 'code'/);
+  });
+
   it("lints subsearches too", () => {
     assert.match(lint(`${BASE} [search ${BASE} | statz] | stats count`).join(), /subsearch: 'statz' is not an SPL command/);
   });
