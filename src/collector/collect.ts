@@ -165,6 +165,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   };
 
   const result: CollectResult = { summaries: [], aborted: false };
+  let skewReported = false;
   try {
     await ensureSubscriptions();
   } catch (err) {
@@ -200,6 +201,17 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   }
   if (result.fatal) logger.error(result.fatal.message, { cause: result.fatal.cause });
   return result;
+
+  /** Once per run: the local clock is off the API's by more than a minute (windows use the API's). */
+  function warnSkew(): void {
+    const skew = api.clockSkewSeconds();
+    if (skewReported || Math.abs(skew) <= 60) return;
+    skewReported = true;
+    logger.warn(`This host's clock differs from the Activity API's by ${Math.round(skew)} s; windows are planned on the API's clock. Sync the host's clock (NTP)`, {
+      cause: "clock_skew",
+      skew_seconds: Math.round(skew),
+    });
+  }
 
   async function ensureSubscriptions(): Promise<void> {
     const checked = state.subscriptionsCheckedAt ? Date.parse(state.subscriptionsCheckedAt) : 0;
@@ -262,6 +274,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       host: config.host,
       recordTypes: new Set(config.recordTypes),
     };
+    warnSkew();
     const plan = planWindows({
       now: serverNow(),
       committedEnd: cts.committedEnd ? new Date(cts.committedEnd) : undefined,
@@ -337,6 +350,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
               window.start = new Date(horizon);
             }
             if (window.start >= window.end) return [];
+            warnSkew();
             log.warn(`The API rejected the window (${err.code}); retrying it on the server's clock`, {
               cause: "window_rejected",
               skew_seconds: api.clockSkewSeconds(),
