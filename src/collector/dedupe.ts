@@ -5,6 +5,7 @@
 // writing. Files older than the retention are deleted at load.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 export const ID_BYTES = 16;
@@ -22,19 +23,49 @@ export function idKey(id: string | undefined, recordText: string): Buffer {
   return crypto.createHash("sha256").update("text:" + recordText).digest().subarray(0, ID_BYTES);
 }
 
-/** An open-addressing hash set of 16-byte keys held in one growing buffer. */
+// Bulk loads insert keys grouped by the top bits of their hash: 256 groups.
+const GROUP_BITS = 8;
+const LITTLE_ENDIAN = os.endianness() === "LE";
+
+/** Mixes a key's four 32-bit words: random GUIDs are uniform, but other Ids need not be. */
+function hashWords(a: number, b: number, c: number, d: number): number {
+  let h = 0x811c9dc5;
+  h = Math.imul(h ^ a, 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h ^ b, 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h ^ c, 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h ^ d, 0x01000193);
+  h ^= h >>> 15;
+  return h >>> 0;
+}
+
+/** Little-endian 32-bit word of buf at offset (what an Int32Array reads on LE machines). */
+function wordAt(buf: Uint8Array, offset: number): number {
+  return buf[offset] | (buf[offset + 1] << 8) | (buf[offset + 2] << 16) | (buf[offset + 3] << 24);
+}
+
+/**
+ * An open-addressing hash set of 16-byte keys held in one growing buffer. A key's slot is the
+ * top bits of its hash, so keys inserted in hash order fill the table front to back: `addMany`
+ * (the start-up load of millions of Ids) sorts by hash first and so stays in the CPU cache
+ * instead of missing it on every key (profiled: 10 M Ids took 6-12 s one by one).
+ */
 export class KeySet {
   private keys: Buffer;
   private count = 0;
   private slots: Int32Array; // index+1 into keys, 0 = empty
   private mask: number;
+  private shift: number; // 32 - log2(slots.length)
 
   constructor(expected = 1024) {
-    let cap = 1024;
-    while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
-    this.mask = cap - 1;
-    this.keys = Buffer.allocUnsafe(Math.max(expected, 256) * ID_BYTES);
+    let bits = 10;
+    while (1 << bits < expected * 2) bits++;
+    this.slots = new Int32Array(1 << bits);
+    this.mask = this.slots.length - 1;
+    this.shift = 32 - bits;
+    this.keys = alignedBuffer(Math.max(expected, 256) * ID_BYTES);
   }
 
   get size(): number {
@@ -48,12 +79,7 @@ export class KeySet {
   /** Adds the key; returns false when it was already there. */
   add(key: Uint8Array, offset = 0): boolean {
     if (this.find(key, offset) >= 0) return false;
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    if ((this.count + 1) * ID_BYTES > this.keys.length) {
-      const bigger = Buffer.allocUnsafe(this.keys.length * 2);
-      this.keys.copy(bigger, 0, 0, this.count * ID_BYTES);
-      this.keys = bigger;
-    }
+    this.reserve(1);
     const at = this.count * ID_BYTES;
     for (let i = 0; i < ID_BYTES; i++) this.keys[at + i] = key[offset + i];
     this.count++;
@@ -61,19 +87,79 @@ export class KeySet {
     return true;
   }
 
-  private hash(buf: Uint8Array, offset: number): number {
-    // Mix all four words: random GUIDs are uniform, but other Ids need not be.
-    let h = 0x811c9dc5;
-    for (let i = 0; i < ID_BYTES; i += 4) {
-      const w = buf[offset + i] | (buf[offset + i + 1] << 8) | (buf[offset + i + 2] << 16) | (buf[offset + i + 3] << 24);
-      h = Math.imul(h ^ w, 0x01000193);
-      h ^= h >>> 15;
+  /** Adds every whole key in `src` (keys already present, or repeated in src, are skipped). */
+  addMany(src: Uint8Array): void {
+    const n = Math.floor(src.length / ID_BYTES);
+    if (!LITTLE_ENDIAN) {
+      for (let at = 0; at < n * ID_BYTES; at += ID_BYTES) this.add(src, at);
+      return;
     }
-    return h >>> 0;
+    this.reserve(n);
+    const from = src.byteOffset % 4 === 0 ? src : Uint8Array.from(src);
+    const words = new Int32Array(from.buffer, from.byteOffset, n * 4);
+    const keyWords = new Int32Array(this.keys.buffer, this.keys.byteOffset, this.keys.length >> 2);
+    // Counting sort by hash group: new keys land after the existing ones, in hash order.
+    // Hashes are recomputed in each pass: cheaper than two more arrays of n words.
+    const groupShift = 32 - GROUP_BITS;
+    const starts = new Int32Array((1 << GROUP_BITS) + 1);
+    for (let i = 0; i < 4 * n; i += 4) starts[(hashWords(words[i], words[i + 1], words[i + 2], words[i + 3]) >>> groupShift) + 1]++;
+    for (let g = 1; g < starts.length; g++) starts[g] += starts[g - 1];
+    for (let i = 0; i < 4 * n; i += 4) {
+      const w = (this.count + starts[hashWords(words[i], words[i + 1], words[i + 2], words[i + 3]) >>> groupShift]++) * 4;
+      keyWords[w] = words[i];
+      keyWords[w + 1] = words[i + 1];
+      keyWords[w + 2] = words[i + 2];
+      keyWords[w + 3] = words[i + 3];
+    }
+    const base = this.count;
+    for (let j = 0; j < n; j++) {
+      const q = (base + j) * 4;
+      const a = keyWords[q];
+      const b = keyWords[q + 1];
+      const c = keyWords[q + 2];
+      const d = keyWords[q + 3];
+      let slot = hashWords(a, b, c, d) >>> this.shift;
+      let duplicate = false;
+      for (let entry = this.slots[slot]; entry !== 0; entry = this.slots[slot]) {
+        const k = (entry - 1) * 4;
+        if (keyWords[k] === a && keyWords[k + 1] === b && keyWords[k + 2] === c && keyWords[k + 3] === d) {
+          duplicate = true;
+          break;
+        }
+        slot = (slot + 1) & this.mask;
+      }
+      if (duplicate) continue;
+      const w = this.count * 4; // behind q once a duplicate was skipped
+      keyWords[w] = a;
+      keyWords[w + 1] = b;
+      keyWords[w + 2] = c;
+      keyWords[w + 3] = d;
+      this.count++;
+      this.slots[slot] = this.count;
+    }
+  }
+
+  /** Room for `more` keys: a table at most half full, and key storage. */
+  private reserve(more: number): void {
+    const needed = this.count + more;
+    if (needed * 2 > this.slots.length) {
+      let bits = 32 - this.shift;
+      while (1 << bits < needed * 2) bits++;
+      this.rehash(bits);
+    }
+    if (needed * ID_BYTES > this.keys.length) {
+      const bigger = alignedBuffer(Math.max(this.keys.length * 2, needed * ID_BYTES));
+      this.keys.copy(bigger, 0, 0, this.count * ID_BYTES);
+      this.keys = bigger;
+    }
+  }
+
+  private hash(buf: Uint8Array, offset: number): number {
+    return hashWords(wordAt(buf, offset), wordAt(buf, offset + 4), wordAt(buf, offset + 8), wordAt(buf, offset + 12));
   }
 
   private find(key: Uint8Array, offset: number): number {
-    let slot = this.hash(key, offset) & this.mask;
+    let slot = this.hash(key, offset) >>> this.shift;
     for (;;) {
       const entry = this.slots[slot];
       if (entry === 0) return -1;
@@ -91,16 +177,22 @@ export class KeySet {
   }
 
   private place(entry: number, hash: number): void {
-    let slot = hash & this.mask;
+    let slot = hash >>> this.shift;
     while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
     this.slots[slot] = entry;
   }
 
-  private grow(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
+  private rehash(bits: number): void {
+    this.slots = new Int32Array(1 << bits);
     this.mask = this.slots.length - 1;
+    this.shift = 32 - bits;
     for (let e = 1; e <= this.count; e++) this.place(e, this.hash(this.keys, (e - 1) * ID_BYTES));
   }
+}
+
+/** A Buffer on its own ArrayBuffer, so 32-bit views of it are aligned. */
+function alignedBuffer(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size));
 }
 
 export interface IdStoreOptions {
@@ -134,14 +226,23 @@ export class IdStore {
       if (name.slice(0, 10) < oldest) fs.rmSync(file, { force: true });
       else files.push({ file, size: fs.statSync(file).size });
     }
+    // A kill can leave a partial key at the end of a file: only whole keys are read (the
+    // record of a partial one is re-checked). All files go into one buffer so that one addMany
+    // inserts every key in hash order.
     const total = files.reduce((n, f) => n + Math.floor(f.size / ID_BYTES), 0);
-    const set = new KeySet(total + 1024);
-    for (const { file } of files) {
-      const buf = fs.readFileSync(file);
-      // A kill can leave a partial key at the end of a file: ignore it (its record is re-checked).
-      const whole = buf.length - (buf.length % ID_BYTES);
-      for (let at = 0; at < whole; at += ID_BYTES) set.add(buf, at);
+    const all = Buffer.allocUnsafeSlow(total * ID_BYTES);
+    let filled = 0;
+    for (const { file, size } of files) {
+      const fd = fs.openSync(file, "r");
+      try {
+        const read = fs.readSync(fd, all, filled, size - (size % ID_BYTES), 0);
+        filled += read - (read % ID_BYTES);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
+    const set = new KeySet(total + 1024);
+    set.addMany(all.subarray(0, filled));
     return new IdStore(dir, set, now);
   }
 
