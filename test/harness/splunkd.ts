@@ -23,6 +23,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { archivePath } from "../../scripts/package";
+import { SaxesParser } from "saxes";
 import { readTar } from "../../scripts/tar";
 import { confToMap, readConf } from "../lib/conf";
 import { EventStreamParser, type StreamEvent } from "./eventStream";
@@ -152,6 +153,24 @@ export function unpack(archive: string, dir: string): void {
   }
 }
 
+/** The text of `<error><message>…</message></error>` (strict XML; anything else throws). */
+export function readErrorMessage(xml: string): string {
+  const parser = new SaxesParser();
+  const path: string[] = [];
+  let message: string | undefined;
+  parser.on("error", (err) => {
+    throw new Error(`harness: --validate-arguments output is not well-formed XML: ${err.message}`);
+  });
+  parser.on("opentag", (t) => path.push(t.name));
+  parser.on("closetag", () => path.pop());
+  parser.on("text", (t) => {
+    if (path.join("/") === "error/message") message = (message ?? "") + t;
+  });
+  parser.write(xml).close();
+  if (message === undefined) throw new Error(`harness: --validate-arguments printed something other than <error><message>: ${xml.slice(0, 200)}`);
+  return message;
+}
+
 export class Splunkd {
   readonly appDir: string;
   readonly launcher: string;
@@ -227,9 +246,7 @@ export class Splunkd {
       checkpointDir: path.join(this.splunkHome, "var", "lib", "splunk", "modinputs", SCHEME),
     };
     const result = await this.exec(["--validate-arguments"], itemsXml(header, opts.name ?? "harness_input", params), opts.env);
-    const m = /<error>\s*<message>([\s\S]*?)<\/message>\s*<\/error>/.exec(result.stdout);
-    const error = m ? m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&") : undefined;
-    return { ...result, error };
+    return { ...result, error: result.stdout.trim() === "" ? undefined : readErrorMessage(result.stdout) };
   }
 
   /** Starts run mode; events and logs fill in while it runs. */
