@@ -3,9 +3,9 @@
 //   dist/defender_o365/bin/app/defender_o365_activity.js   the whole program, no node_modules
 //   dist/defender_o365/{default,metadata,README,static,lookups,appserver/static}, bin/*.sh|*.cmd
 //   dist/defender_o365/appserver/static/configuration.js   the configuration page (src/ui/bundle.ts)
-//   dist/sourcemaps/*.map   source maps, kept OUT of the app so the package stays small; use them
-//                           to read stack traces from splunkd.log (e.g. with `npx source-map-cli`
-//                           or by placing the map beside the bundle and running node --enable-source-maps).
+//   dist/sourcemaps/*.map   the bundle's source map, kept OUT of the app so the package stays small.
+//                           The bundle ends with a sourceMappingURL naming it: to read a stack trace,
+//                           copy the map beside the bundle and run node --enable-source-maps.
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -55,7 +55,7 @@ async function bundleInput(): Promise<void> {
     target: "node20",
     format: "cjs",
     outfile: BUNDLE,
-    sourcemap: "external",
+    sourcemap: "linked", // the bundle names its map, which only a developer puts beside it
     sourcesContent: false,
     write: false,
     logLevel: "warning",
