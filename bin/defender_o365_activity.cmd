@@ -34,8 +34,10 @@ set "FOUND=!FOUND! %~1 %~2 (missing);"
 exit /b 0
 :try_run
 set "VER="
-rem The doubled quotes survive cmd /c stripping the outer pair when the path has spaces.
-for /f "delims=" %%V in ('""%~2" --version 2>nul"') do set "VER=%%V"
+set "CANDIDATE=%~2"
+rem !CANDIDATE! expands after the line is parsed (parentheses in the path are harmless), and the
+rem doubled quotes survive cmd /c stripping the outer pair when the path has spaces.
+for /f "delims=" %%V in ('""!CANDIDATE!" --version 2>nul"') do set "VER=%%V"
 set "MAJ=0" & set "MIN=0" & set "PAT=0"
 for /f "tokens=1,2,3 delims=v." %%a in ("!VER!") do (
   set "MAJ=%%a"
