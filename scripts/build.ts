@@ -20,8 +20,8 @@ const SOURCEMAPS = path.join(DIST, "sourcemaps");
 
 /** App folders copied as they are (when present). */
 const APP_FOLDERS = ["default", "metadata", "README", "static", "lookups", "appserver/static"];
-/** Never shipped: hidden files, local settings (AppInspect fails both). */
-const EXCLUDED = (name: string): boolean => name.startsWith(".") || name === "local" || name === "local.meta";
+/** Never shipped: hidden files, local settings, node_modules (AppInspect fails each). */
+export const EXCLUDED = (name: string): boolean => name.startsWith(".") || name === "local" || name === "local.meta" || name === "node_modules";
 
 export interface BuildResult {
   appDir: string;

