@@ -13,9 +13,37 @@ export const DEFAULT_RETENTION_DAYS = 8;
 
 const GUID = /^\{?([0-9a-fA-F]{8})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{12})\}?$/;
 
+/** Value of a hex digit's char code, or -1. */
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48; // 0-9
+  const lower = c | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1; // a-f, A-F
+}
+
+/**
+ * The bytes of a GUID in the API's own form (36 characters, dashes at 8, 13, 18, 23) without
+ * the regular expression and hex round trip (profiled: a twentieth of the pipeline); undefined
+ * for any other form.
+ */
+function canonicalGuidBytes(id: string): Buffer | undefined {
+  if (id.length !== 36 || id[8] !== "-" || id[13] !== "-" || id[18] !== "-" || id[23] !== "-") return undefined;
+  const out = Buffer.allocUnsafe(ID_BYTES);
+  let byte = 0;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
+    const hi = nibble(id.charCodeAt(i));
+    const lo = nibble(id.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[byte++] = (hi << 4) | lo;
+  }
+  return out;
+}
+
 /** The 16-byte key of a record Id (or of the record text when it has no Id). */
 export function idKey(id: string | undefined, recordText: string): Buffer {
   if (id !== undefined) {
+    const fast = canonicalGuidBytes(id);
+    if (fast) return fast;
     const m = GUID.exec(id);
     if (m) return Buffer.from(m.slice(1).join("").toLowerCase(), "hex");
     return crypto.createHash("sha256").update("id:" + id).digest().subarray(0, ID_BYTES);
