@@ -1,0 +1,50 @@
+// P1 pipeline throughput: our chain against the physical limit and the add-on-style Python
+// reference, on the same corpus in the same run. Rounds alternate the three so that machine
+// noise hits all of them alike; each keeps its best round.
+import * as path from "node:path";
+import { writeCorpus, type Corpus } from "./corpus";
+import { run, tsNode } from "./proc";
+
+export interface P1Figures {
+  corpus: Corpus;
+  oursPerSecond: number;
+  limitPerSecond: number;
+  pythonPerSecond: number;
+  outputMb: number;
+}
+
+interface WorkerResult {
+  records: number;
+  seconds: number;
+}
+
+export async function benchP1(workDir: string, quick: boolean, log: (line: string) => void): Promise<P1Figures> {
+  const corpus = writeCorpus(path.join(workDir, "p1-corpus"), quick ? 30 : 500);
+  log(`P1 corpus: ${corpus.files.length} blobs, ${corpus.records} records, ${(corpus.bytes / 1e6).toFixed(1)} MB`);
+  const best = { ours: Infinity, limit: Infinity, python: Infinity };
+  let outputBytes = 0;
+  const rounds = quick ? 1 : 3;
+  for (let round = 1; round <= rounds; round++) {
+    for (const mode of ["ours", "limit"] as const) {
+      const m = await run<WorkerResult>(...tsNode("scripts/bench/p1Worker.ts", [mode, ...corpus.files]));
+      check(m.result, corpus, mode);
+      best[mode] = Math.min(best[mode], m.result.seconds);
+      if (mode === "ours") outputBytes = m.stdoutBytes;
+    }
+    const py = await run<WorkerResult>("python3", [path.join(__dirname, "reference_pipeline.py"), ...corpus.files]);
+    check(py.result, corpus, "python");
+    best.python = Math.min(best.python, py.result.seconds);
+    log(`P1 round ${round}: ours ${best.ours.toFixed(3)} s, limit ${best.limit.toFixed(3)} s, python ${best.python.toFixed(3)} s (best so far)`);
+  }
+  return {
+    corpus,
+    oursPerSecond: corpus.records / best.ours,
+    limitPerSecond: corpus.records / best.limit,
+    pythonPerSecond: corpus.records / best.python,
+    outputMb: outputBytes / 1e6,
+  };
+}
+
+function check(result: WorkerResult, corpus: Corpus, who: string): void {
+  if (result.records !== corpus.records) throw new Error(`P1 ${who} handled ${result.records} records, the corpus has ${corpus.records}`);
+}

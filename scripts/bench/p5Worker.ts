@@ -1,0 +1,21 @@
+// P5 worker: loads a folder of remembered-Id files as the collector does at start
+// (`IdStore.load`), or, for the physical limit, only reads the same files. Usage:
+// p5Worker.ts load|read <dir> ; stderr line `RESULT {ids, seconds, rssBytes}` (rss growth).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ID_BYTES, IdStore } from "../../src/collector/dedupe";
+
+function main(): void {
+  const [mode, dir] = process.argv.slice(2);
+  const rssBefore = process.memoryUsage().rss;
+  const start = process.hrtime.bigint();
+  let ids = 0;
+  if (mode === "load") ids = IdStore.load(dir).size;
+  else if (mode === "read") for (const f of fs.readdirSync(dir)) ids += fs.readFileSync(path.join(dir, f)).length / ID_BYTES;
+  else throw new Error(`unknown mode ${mode}`);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const rssBytes = process.memoryUsage().rss - rssBefore;
+  process.stderr.write(`RESULT ${JSON.stringify({ ids, seconds, rssBytes })}\n`);
+}
+
+main();
