@@ -66,6 +66,14 @@ export const ARGUMENTS: readonly SchemeArgument[] = [
     requiredOnEdit: false,
   },
   {
+    name: "certificate_password",
+    title: "Certificate key password",
+    description: "Password of an encrypted private key in certificate_path, if any. Stored in Splunk's storage/passwords on the first run and replaced here by ********.",
+    dataType: "string",
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+  },
+  {
     name: "cloud",
     title: "Cloud",
     description: `Microsoft 365 cloud: ${CLOUDS.join(", ")} (default ${DEFAULTS.cloud}).`,
@@ -120,7 +128,15 @@ export const ARGUMENTS: readonly SchemeArgument[] = [
   {
     name: "proxy_url",
     title: "Proxy URL",
-    description: "Optional proxy as http(s)://[user@]host:port. Its password goes in storage/passwords as proxy_password.",
+    description: "Optional proxy as http(s)://[user@]host:port. Its password goes in proxy_password, never in the URL.",
+    dataType: "string",
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+  },
+  {
+    name: "proxy_password",
+    title: "Proxy password",
+    description: "Password of the proxy user named in proxy_url, if any. Stored in Splunk's storage/passwords on the first run and replaced here by ********.",
     dataType: "string",
     requiredOnCreate: false,
     requiredOnEdit: false,

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCreationTime } from "../../src/collector/mapper";
 import { sourcetypeFor } from "../../src/collector/sourcetype";
-import { DEFAULT_TENANT_ID, createClientCertificate, defaultTenant, type AuditRecord } from "../../src/simulator";
+import * as crypto from "node:crypto";
+import { DEFAULT_TENANT_ID, createClientCertificate, defaultTenant, startProxy, type AuditRecord } from "../../src/simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
 
@@ -114,6 +115,47 @@ describe("collection end to end (packaged app, splunkd harness, simulator)", fun
     const r = await world.run("cert");
     assert.equal(r.code, 0, r.logs.map((l) => l.raw).join("\n"));
     assert.equal(r.events.length, world.sim.records(DEFAULT_TENANT_ID, "Audit.General").size);
+  });
+
+  it("masks the certificate and proxy passwords on the first run and uses the stored ones after", async () => {
+    const cert = createClientCertificate("defender-o365-encrypted");
+    const clientId = "6b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e";
+    world = await startWorld({ simulator: { tenants: [{ ...defaultTenant(), clients: [{ clientId, certificatePem: cert.certPem }] }] } });
+    const proxy = await startProxy({ credentials: { user: "collector", password: "proxy-Pass-1" } });
+    try {
+      const pem = path.join(world.splunkd.splunkHome, "encrypted.pem");
+      const encrypted = crypto.createPrivateKey(cert.keyPem).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "key-Pass-1" });
+      fs.writeFileSync(pem, cert.certPem + encrypted.toString(), { mode: 0o600 });
+      const proxyUrl = proxy.url.replace("http://", "http://collector@");
+      world.addInput("guarded", {
+        client_id: clientId,
+        client_secret: "",
+        certificate_path: pem,
+        certificate_password: "key-Pass-1",
+        proxy_url: proxyUrl,
+        proxy_password: "proxy-Pass-1",
+      });
+      const first = await world.run("guarded");
+      assert.equal(first.code, 0, first.logs.map((l) => l.raw).join("\n"));
+      assert.ok(first.events.length > 0);
+      const stanza = world.rest.state.inputs.get("guarded")!;
+      assert.equal(stanza.certificate_password, "********");
+      assert.equal(stanza.proxy_password, "********");
+      assert.equal(world.rest.state.passwords.get("defender_o365:guarded#certificate_password:")?.password, "key-Pass-1");
+      assert.equal(world.rest.state.passwords.get("defender_o365:guarded#proxy_password:")?.password, "proxy-Pass-1");
+      const template = JSON.parse(first.events[0].data) as AuditRecord;
+      world.sim.publish(DEFAULT_TENANT_ID, "Audit.General", [{ ...template, Id: "e0000000-0000-4000-8000-000000000001" }], {
+        contentCreated: new Date(world.sim.now() - 5 * 60_000),
+      });
+      const second = await world.run("guarded");
+      assert.equal(second.code, 0, second.logs.map((l) => l.raw).join("\n"));
+      assert.deepEqual(second.events.map(eventId), ["e0000000-0000-4000-8000-000000000001"]);
+      assert.ok(proxy.log.length > 0 && proxy.log.every((e) => e.status === 200), "all traffic went through the authenticating proxy");
+      const logs = [...first.logs, ...second.logs].map((l) => l.raw).join("\n");
+      assert.ok(!logs.includes("key-Pass-1") && !logs.includes("proxy-Pass-1"));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("runs several tenants side by side without sharing state", async () => {
