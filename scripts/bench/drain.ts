@@ -40,6 +40,8 @@ export interface DrainFigures {
   quotaBoundSeconds: number;
   taStyle: { wallSeconds: number; records: number; requests: number };
   large: { blobMb: number; records: number; peakRssMb: number };
+  /** Peak RSS of a run with nothing new to collect. */
+  idlePeakRssMb: number;
   steady: { newBlobs: number; apiRequests: number; tokenRequests: number; redownloaded: number };
 }
 
@@ -166,6 +168,9 @@ export async function benchDrain(quick: boolean, log: (line: string) => void): P
     const latencyBoundSeconds = ((ours.pages + Math.ceil(ours.blobFetches / MAX_CONCURRENCY)) * LATENCY_MS) / 1000;
     const quotaBoundSeconds = Math.floor((ours.apiRequests - 1) / QUOTA_PER_MINUTE) * 60;
     log(`P2 ours: ${ours.wallSeconds.toFixed(1)} s, ${ours.records} records, ${ours.apiRequests} API requests, peak RSS ${ours.peakRssMb.toFixed(0)} MB`);
+    // The same input with nothing new to collect: its memory is the floor every run pays.
+    const idle = await measuredRun(world, fetched);
+    log(`P3 idle run (nothing new): peak RSS ${idle.peakRssMb.toFixed(0)} MB`);
 
     log("P2 TA-style schedule (1-hour slices, one at a time)...");
     const taStyle = await taStyleRun(world, 25);
@@ -201,6 +206,7 @@ export async function benchDrain(quick: boolean, log: (line: string) => void): P
       quotaBoundSeconds,
       taStyle,
       large: { blobMb: blobBytes / 1e6, records: large.records, peakRssMb: large.peakRssMb },
+      idlePeakRssMb: idle.peakRssMb,
       steady,
     };
   } finally {

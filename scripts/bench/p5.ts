@@ -44,7 +44,7 @@ export async function benchP5(workDir: string, quick: boolean, log: (line: strin
   let memory = Infinity;
   for (let round = 1; round <= (quick ? 1 : 3); round++) {
     const r = await run<WorkerResult>(...tsNode("scripts/bench/p5Worker.ts", ["read", dir]));
-    const l = await run<WorkerResult>(...tsNode("scripts/bench/p5Worker.ts", ["load", dir]));
+    const l = await run<WorkerResult>(...tsNode("scripts/bench/p5Worker.ts", ["load", dir], ["--expose-gc"]));
     if (l.result.ids !== count) throw new Error(`P5 loaded ${l.result.ids} Ids, wrote ${count}`);
     read = Math.min(read, r.result.seconds);
     load = Math.min(load, l.result.seconds);

@@ -17,8 +17,8 @@ export interface Measured<T> {
 }
 
 /** `node --import tsx <script>`: the benchmark workers run from source, like the tests. */
-export function tsNode(script: string, args: readonly string[]): [string, string[]] {
-  return [process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args]];
+export function tsNode(script: string, args: readonly string[], nodeFlags: readonly string[] = []): [string, string[]] {
+  return [process.execPath, [...nodeFlags, "--import", "tsx", path.join(ROOT, script), ...args]];
 }
 
 export function run<T>(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Measured<T>> {

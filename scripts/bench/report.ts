@@ -58,6 +58,7 @@ export function rows(f: Figures): Row[] {
       },
       { id: "P3a", figure: `peak RSS, one ${int(d.large.blobMb)} MB blob`, measured: `${int(d.large.peakRssMb)} MB`, target: "<= 200 MB", pass: d.large.peakRssMb <= 200 },
       { id: "P3b", figure: "peak RSS over the P2 drain", measured: `${int(d.ours.peakRssMb)} MB`, target: "<= 100 MB", pass: d.ours.peakRssMb <= 100 },
+      { id: "P3c", figure: "peak RSS of a run with nothing new (floor)", measured: `${int(d.idlePeakRssMb)} MB`, target: "" },
       {
         id: "P4a",
         figure: "API requests per new blob, steady state",
