@@ -6,7 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ID_BYTES, IdStore } from "../../src/collector/dedupe";
 
-function main(): void {
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function main(): Promise<void> {
   const [mode, dir] = process.argv.slice(2);
   const rssBefore = process.memoryUsage().rss;
   const start = process.hrtime.bigint();
@@ -16,10 +18,16 @@ function main(): void {
   else if (mode === "read") for (const f of fs.readdirSync(dir)) ids += fs.readFileSync(path.join(dir, f)).length / ID_BYTES;
   else throw new Error(`unknown mode ${mode}`);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  (globalThis as { gc?: () => void }).gc?.(); // drop the load's transient buffers
+  // Drop the load's transient buffers: V8 frees array buffer memory after a GC, in the background.
+  gc?.();
+  await new Promise((r) => setTimeout(r, 300));
+  gc?.();
   const rssBytes = process.memoryUsage().rss - rssBefore;
   if (store) ids = store.size; // read after the measurement, so the store is still alive for it
   process.stderr.write(`RESULT ${JSON.stringify({ ids, seconds, rssBytes })}\n`);
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
