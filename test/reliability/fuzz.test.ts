@@ -1,6 +1,6 @@
-// Fuzz: hostile records (fuzz/hostileRecords.ts) serialised into blobs, cut at random places,
-// pushed through splitter -> mapper -> dedupe key -> XML event writer, and read back by a
-// strict XML parser: the stream never breaks, each event's data parses back to its record, and
+// Fuzz: hostile records (fuzz/hostileRecords.ts) serialised into blobs (invalid UTF-8 included),
+// cut at random places, pushed through splitter -> mapper -> dedupe key -> XML event writer, and
+// read back by a strict XML parser: the stream never breaks, each event's data parses back to its record, and
 // records without a usable time are still delivered, with a WARN from the collector.
 // 1,000 records here; 10,000 under SOAK=1. FUZZ_SEED=<n> replays a run.
 import { strict as assert } from "node:assert";
@@ -23,7 +23,7 @@ import { hostileRecord, randomChunks, wireBlob, type FuzzOptions, type HostileRe
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32));
 const RECORDS = process.env.SOAK ? 10_000 : 1_000;
-const OPTIONS: FuzzOptions = { hugeRate: 0.004, deepRate: 0.01 };
+const OPTIONS: FuzzOptions = { hugeRate: 0.004, deepRate: 0.01, rawRate: 0.02 };
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const STANZA = "defender_o365_activity://fuzz </data>\"&";
 const NOW = new Date("2026-11-20T12:00:00.000Z");
@@ -84,7 +84,7 @@ describe(`fuzz: ${RECORDS} hostile records (FUZZ_SEED=${SEED})`, function () {
     for (const blob of blobs) {
       const splitter = new JsonArraySplitter();
       const events: SplunkEvent[] = [];
-      for (const chunk of randomChunks(wireBlob(blob.map((h) => h.record), rng), rng)) {
+      for (const chunk of randomChunks(wireBlob(blob, rng), rng)) {
         for (const raw of splitter.push(chunk)) {
           const recordText = raw.toString("utf8");
           const mapped = mapRecord(recordText, ctx);
@@ -113,10 +113,8 @@ describe(`fuzz: ${RECORDS} hostile records (FUZZ_SEED=${SEED})`, function () {
       contentId: `fuzz$${i}`,
       created: new Date(NOW.getTime() - (3 + i / blobs.length) * 3_600_000),
       records: [],
-      body: wireBlob(
-        records.map((h) => h.record),
-        rng,
-      ).toString("utf8"),
+      // FakeApi serves a string: invalid bytes arrive here already decoded (as U+FFFD).
+      body: wireBlob(records, rng).toString("utf8"),
     }));
     const { out, text } = capture();
     const writer = new XmlEventWriter(out);

@@ -10,6 +10,8 @@ export type JsonObject = { [key: string]: Json };
 
 export interface HostileRecord {
   record: JsonObject;
+  /** Bytes that stand on the wire for the record's `Garbled` value: not valid UTF-8. */
+  raw?: Buffer;
   /** Epoch seconds the event's <time> must carry; undefined = no usable CreationTime. */
   time: number | undefined;
   sourcetype: string;
@@ -20,6 +22,8 @@ export interface FuzzOptions {
   hugeRate: number;
   /** Share of records holding a deeply nested value. */
   deepRate: number;
+  /** Share of records with invalid UTF-8 (CESU-8 surrogates, stray or cut sequences) in a string. */
+  rawRate: number;
 }
 
 const EMAIL = "o365:defender:email";
@@ -179,13 +183,44 @@ export function hostileRecord(rng: Rng, ordinal: number, opts: FuzzOptions): Hos
   for (let i = rng.int(6); i > 0; i--) record[randomString(rng, 10)] = randomValue(rng, 4);
   if (rng.chance(opts.hugeRate)) record.Huge = hugeString(rng);
   if (rng.chance(opts.deepRate)) record.Deep = deepValue(rng);
-  return { record, time: time.time, sourcetype: type.sourcetype };
+  if (!rng.chance(opts.rawRate)) return { record, time: time.time, sourcetype: type.sourcetype };
+  // Whatever the bytes, the record read back holds what a UTF-8 decoder makes of them
+  // (WHATWG: U+FFFD per maximal invalid subpart), here TextDecoder's, not the code under test's.
+  const raw = invalidUtf8(rng);
+  record.Garbled = new TextDecoder("utf-8").decode(raw);
+  return { record, raw, time: time.time, sourcetype: type.sourcetype };
+}
+
+// Byte runs no valid UTF-8 holds; none contains `"`, `\` or a control byte, so the JSON
+// string around them stays well-formed.
+const INVALID_UTF8 = [
+  [0xed, 0xa0, 0xbd], // a high surrogate in CESU-8 / "modified UTF-8"
+  [0xed, 0xb2, 0xa9], // a low surrogate
+  [0x80], // a stray continuation byte
+  [0xc0, 0xaf], // an overlong '/'
+  [0xe2, 0x82], // a 3-byte sequence cut short
+  [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
+  [0xff],
+  [0xfe],
+];
+
+function invalidUtf8(rng: Rng): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 1 + rng.int(6); i > 0; i--) {
+    parts.push(Buffer.from(rng.pick(INVALID_UTF8)));
+    if (rng.chance(0.5)) parts.push(Buffer.from(`text ${rng.int(1000)} \u00e9\u{1F4E6}`, "utf8")); // valid between them
+  }
+  return Buffer.concat(parts);
 }
 
 // ---- the wire form: JSON as a service might write it ----
 
+/** Stands in the wire text for a record's raw bytes until the blob is encoded. */
+const RAW_MARK = "RAWBYTESAT";
+
 /** JSON text for a string: required escapes, plus random `\uXXXX` and short escapes elsewhere. */
 function wireString(s: string, rng: Rng): string {
+  if (s.startsWith(RAW_MARK)) return `"${s}"`; // a placeholder: ASCII letters and digits
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -241,11 +276,18 @@ export function wireJson(value: Json, rng: Rng): string {
 }
 
 /** A blob body: the records' wire JSON in an array, with the spacing and BOM a service may add. */
-export function wireBlob(records: readonly JsonObject[], rng: Rng): Buffer {
-  const texts = records.map((r) => wireJson(r, rng));
+export function wireBlob(records: readonly HostileRecord[], rng: Rng): Buffer {
+  const texts = records.map((h, i) => wireJson(h.raw ? { ...h.record, Garbled: `${RAW_MARK}${i}Z` } : h.record, rng));
   const body = space(rng) + "[" + space(rng) + texts.join(space(rng) + "," + space(rng)) + space(rng) + "]" + space(rng);
-  const bytes = Buffer.from(body, "utf8");
-  return rng.chance(0.2) ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]) : bytes;
+  // Swap each placeholder for its raw bytes, which no JavaScript string can carry.
+  const parts: Buffer[] = rng.chance(0.2) ? [Buffer.from([0xef, 0xbb, 0xbf])] : [];
+  let at = 0;
+  for (const m of body.matchAll(new RegExp(`${RAW_MARK}(\\d+)Z`, "g"))) {
+    parts.push(Buffer.from(body.slice(at, m.index), "utf8"), records[Number(m[1])].raw as Buffer);
+    at = (m.index ?? 0) + m[0].length;
+  }
+  parts.push(Buffer.from(body.slice(at), "utf8"));
+  return Buffer.concat(parts);
 }
 
 /** Cuts bytes at random places (through multi-byte characters too), as a network delivers them. */
