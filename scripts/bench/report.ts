@@ -161,7 +161,7 @@ export function writeReport(file: string, command: string, m: Machine, f: Figure
       `- **P4** steady state: ${d.steady.newBlobs} new blobs published between runs (5 minutes old, as a busy tenant); ${d.steady.tokenRequests} token requests besides the API requests.`,
     );
   }
-  if (f.p5) details.push(`- **P5** ${int(f.p5.ids)} random 16-byte keys in 7 day files; load = IdStore.load in a fresh process (best of rounds), memory = its RSS growth.`);
+  if (f.p5) details.push(`- **P5** ${int(f.p5.ids)} random 16-byte keys in 7 day files; load = IdStore.load in a fresh process (best of rounds), memory = its RSS growth after a full GC.`);
   for (const [part, why] of Object.entries(f.skipped)) details.push(`- **${part}** not run: ${why}`);
   const text = [
     "# Performance",
