@@ -95,3 +95,14 @@ export class EventStreamParser {
     this.parser.close();
   }
 }
+
+/** A whole stream at once: its events, or the first malformation thrown. */
+export function parseEventStream(xml: string): StreamEvent[] {
+  const events: StreamEvent[] = [];
+  const parser = new EventStreamParser((e) => events.push(e));
+  parser.write(xml);
+  parser.end(true);
+  if (parser.error) throw parser.error;
+  if (!parser.closed) throw new Error("event stream: </stream> missing");
+  return events;
+}

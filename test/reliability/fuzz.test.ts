@@ -18,7 +18,7 @@ import { XmlEventWriter } from "../../src/splunk/eventWriter";
 import { createLogger } from "../../src/splunk/logger";
 import { Rng } from "../../src/simulator/generator/prng";
 import { FakeApi } from "../unit/collector/fakeApi";
-import { parseEventStream, type StreamEvent } from "./fuzz/eventStream";
+import { parseEventStream, type StreamEvent } from "../harness/eventStream";
 import { hostileRecord, randomChunks, wireBlob, type FuzzOptions, type HostileRecord } from "./fuzz/hostileRecords";
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32));
@@ -52,7 +52,7 @@ function assertDelivered(events: StreamEvent[], expected: HostileRecord[], conte
   const byOrdinal = new Map(expected.map((h) => [h.record.Ordinal as number, h]));
   const seen = new Set<number>();
   for (const ev of events) {
-    const record: unknown = JSON.parse(ev.data ?? "");
+    const record: unknown = JSON.parse(ev.data);
     const ordinal = (record as { Ordinal: number }).Ordinal;
     const want = byOrdinal.get(ordinal);
     assert.ok(want, `event for an unknown record ${ordinal}`);
@@ -63,12 +63,12 @@ function assertDelivered(events: StreamEvent[], expected: HostileRecord[], conte
       assert.deepStrictEqual(record, want.record, `record ${ordinal}: data does not parse back to the record`);
     }
     assert.equal(ev.stanza, STANZA);
-    assert.equal(ev.unbroken, "1");
+    assert.equal(ev.unbroken, true);
     assert.ok(ev.done, "event without <done/>");
     assert.equal(ev.source, `defender_o365:${TENANT}:${contentType}`);
     assert.equal(ev.sourcetype, want.sourcetype, `record ${ordinal}: sourcetype`);
     if (want.time === undefined) assert.equal(ev.time, undefined, `record ${ordinal}: <time> without a usable CreationTime`);
-    else assert.equal(Number(ev.time), want.time, `record ${ordinal}: <time>`);
+    else assert.equal(ev.time, want.time, `record ${ordinal}: <time>`);
   }
 }
 
