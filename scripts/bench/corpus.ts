@@ -15,14 +15,15 @@ export interface Corpus {
   bytes: number;
 }
 
-/** Real fixture records (JSON files holding a record or an array of them), as one blob. */
+/** Real fixture records (NDJSON files, one record per line), as one blob. */
 function realFixtureBlob(): string | undefined {
   if (!fs.existsSync(REAL_FIXTURES)) return undefined;
   const records: unknown[] = [];
   for (const name of fs.readdirSync(REAL_FIXTURES).sort()) {
-    if (!name.endsWith(".json")) continue;
-    const value: unknown = JSON.parse(fs.readFileSync(path.join(REAL_FIXTURES, name), "utf8"));
-    for (const r of Array.isArray(value) ? value : [value]) if (r !== null && typeof r === "object") records.push(r);
+    if (!name.endsWith(".ndjson")) continue;
+    for (const line of fs.readFileSync(path.join(REAL_FIXTURES, name), "utf8").split("\n")) {
+      if (line.trim() !== "") records.push(JSON.parse(line));
+    }
   }
   return records.length > 0 ? JSON.stringify(records) : undefined;
 }

@@ -10,15 +10,31 @@ export function formatTime(seconds: number): string {
   return String(Math.round(seconds * 1000) / 1000);
 }
 
+// The parts of an event that repeat for every record of a content type (the stanza, source,
+// sourcetype, index, host) are escaped once and reused: profiled, their escaping cost as much as
+// a fifth of the formatting. A process sees a handful of combinations; the bound is a safety net.
+const CACHE_LIMIT = 256;
+const openTags = new Map<string, string>();
+const headers = new Map<string, string>();
+
+function cached(cache: Map<string, string>, key: string, make: () => string): string {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /** One `<event>` element. Pure; the data can hold anything (see xml.ts for the escaping). */
 export function formatEvent(e: SplunkEvent): string {
-  const parts = [`<event stanza="${escapeAttribute(e.stanza)}" unbroken="1">`];
-  if (e.time !== undefined && Number.isFinite(e.time)) parts.push(element("time", formatTime(e.time)));
-  parts.push(element("source", e.source), element("sourcetype", e.sourcetype));
-  if (e.index) parts.push(element("index", e.index));
-  if (e.host) parts.push(element("host", e.host));
-  parts.push(element("data", e.data), "<done/></event>");
-  return parts.join("");
+  const open = cached(openTags, e.stanza, () => `<event stanza="${escapeAttribute(e.stanza)}" unbroken="1">`);
+  const time = e.time !== undefined && Number.isFinite(e.time) ? element("time", formatTime(e.time)) : "";
+  const header = cached(headers, `${e.source}\u0000${e.sourcetype}\u0000${e.index ?? ""}\u0000${e.host ?? ""}`, () =>
+    element("source", e.source) + element("sourcetype", e.sourcetype) + (e.index ? element("index", e.index) : "") + (e.host ? element("host", e.host) : ""),
+  );
+  return `${open}${time}${header}${element("data", e.data)}<done/></event>`;
 }
 
 export const STREAM_OPEN = "<stream>";
