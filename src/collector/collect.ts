@@ -37,6 +37,8 @@ export interface CollectOptions {
   batchMaxBytes?: number;
   /** Further attempts for a blob whose download or body broke. */
   blobRetries?: number;
+  /** How often finished blobs inside an open window are written to the checkpoint (default 2 s). */
+  progressSaveMs?: number;
   /** Wait before blob attempt n (1-based); tests pass 0. */
   blobRetryDelayMs?: (attempt: number) => number;
 }
@@ -136,6 +138,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const batchMaxEvents = opts.batchMaxEvents ?? 500;
   const batchMaxBytes = opts.batchMaxBytes ?? 1 << 20;
   const blobRetries = opts.blobRetries ?? 3;
+  const progressSaveMs = opts.progressSaveMs ?? 2_000;
   const retryDelay = opts.blobRetryDelayMs ?? defaultBlobRetryDelayMs;
   const serverNow = (): Date => new Date(now().getTime() + api.clockSkewSeconds() * 1000);
 
@@ -149,7 +152,15 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   }
   const state: CheckpointState = loaded.state;
   const ids = IdStore.load(paths.idsDir, { now });
-  const save = (): void => saveCheckpoint(paths.file, state);
+  let savedAt = Date.now();
+  const save = (): void => {
+    saveCheckpoint(paths.file, state);
+    savedAt = Date.now();
+  };
+  /** Inside a long window: records finished blobs now and then, so a hard kill re-downloads little. */
+  const saveProgress = (): void => {
+    if (Date.now() - savedAt >= progressSaveMs) save();
+  };
 
   // All content types share stdout: one write at a time keeps batches whole.
   let writeChain: Promise<void> = Promise.resolve();
@@ -378,6 +389,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
           const item = todo[next++];
           if (await collectBlob(item)) {
             cts.doneBlobs[item.contentId] = Date.parse(item.contentCreated) || window.end.getTime();
+            saveProgress();
           } else failed = true;
         }
       };

@@ -198,6 +198,27 @@ describe("collect", () => {
     assert.equal(new Set(ids()).size, 18);
   });
 
+  it("records finished blobs of an open window as it goes, so a hard kill does not download them again", async () => {
+    api.blobs = Array.from({ length: 4 }, (_, i) => ({
+      contentType: "Audit.General",
+      contentId: `p${i}`,
+      created: hoursAgo(5 - i),
+      records: [record()],
+    }));
+    // What a SIGKILL during the last blob's download would leave on disk.
+    let onDiskDuringLast: string[] = [];
+    const fetchBlob = api.fetchBlob.bind(api);
+    api.fetchBlob = async (uri: string) => {
+      if (uri.endsWith("/p3")) {
+        const state = JSON.parse(fs.readFileSync(path.join(dir, "contoso.json"), "utf8"));
+        onDiskDuringLast = Object.keys(state.contentTypes["Audit.General"].doneBlobs).sort();
+      }
+      return fetchBlob(uri);
+    };
+    await run({ progressSaveMs: 0 }, { maxConcurrency: 1 });
+    assert.deepEqual(onDiskDuringLast, ["p0", "p1", "p2"]);
+  });
+
   it("stops with one clear ERROR when consent is missing", async () => {
     api.listErrors = [new ActivityApiError("permission set () does not include ActivityFeed.Read", 401, "AF10001")];
     const r = await run();
