@@ -37,7 +37,7 @@ export interface CollectOptions {
   batchMaxBytes?: number;
   /** Further attempts for a blob whose download or body broke. */
   blobRetries?: number;
-  /** How often finished blobs inside an open window are written to the checkpoint (default 2 s). */
+  /** How often finished blobs inside an open window are written to the checkpoint (default 0.5 s). */
   progressSaveMs?: number;
   /** Wait before blob attempt n (1-based); tests pass 0. */
   blobRetryDelayMs?: (attempt: number) => number;
@@ -138,7 +138,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const batchMaxEvents = opts.batchMaxEvents ?? 500;
   const batchMaxBytes = opts.batchMaxBytes ?? 1 << 20;
   const blobRetries = opts.blobRetries ?? 3;
-  const progressSaveMs = opts.progressSaveMs ?? 2_000;
+  const progressSaveMs = opts.progressSaveMs ?? 500;
   const retryDelay = opts.blobRetryDelayMs ?? defaultBlobRetryDelayMs;
   const serverNow = (): Date => new Date(now().getTime() + api.clockSkewSeconds() * 1000);
 

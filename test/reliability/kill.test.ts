@@ -87,6 +87,9 @@ describe(`kill test: ${KILLS} SIGKILLs at random points`, function () {
     const lost = [...expected].filter((id) => !delivered.has(id));
     assert.deepEqual(lost, [], `lost records; ${note}`);
     assert.equal(delivered.size, expected.size);
-    console.log(`      ${killed} kills, runs by phase at the kill ${JSON.stringify(phases)}, records ${expected.size}, repeats ${repeats} (worst ${worstRepeat} per kill), ${note}`);
+    const fetches = new Map<string, number>();
+    for (const r of world.sim.requestLog) if (r.kind === "blob" && r.status === 200 && r.contentId) fetches.set(r.contentId, (fetches.get(r.contentId) ?? 0) + 1);
+    const refetched = [...fetches.values()].filter((n) => n > 1).length;
+    console.log(`      ${killed} kills, ${refetched} of ${fetches.size} blobs downloaded again, runs by phase at the kill ${JSON.stringify(phases)}, records ${expected.size}, repeats ${repeats} (worst ${worstRepeat} per kill), ${note}`);
   });
 });
