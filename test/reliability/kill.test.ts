@@ -34,7 +34,7 @@ describe(`kill test: ${KILLS} SIGKILLs at random points`, function () {
         pageSize: 25,
       },
     });
-    world.sim.setFaults({ latencyMs: 5 });
+    world.sim.setFaults({ latencyMs: 10 });
     world.addInput("kill", { backfill_hours: "72", max_concurrency: "4" });
 
     const delivered = new Set<string>();
@@ -56,13 +56,19 @@ describe(`kill test: ${KILLS} SIGKILLs at random points`, function () {
     const template = [...world.sim.records(DEFAULT_TENANT_ID, "Audit.General").values()].slice(0, 40);
     let killed = 0;
     for (let k = 0; killed < KILLS && k < KILLS * 2; k++) {
-      const fresh = template.map((r, i) => ({ ...r, Id: `f${String(k).padStart(7, "0")}-0000-4000-8000-${String(i).padStart(12, "0")}` }));
-      world.sim.publish(DEFAULT_TENANT_ID, "Audit.General", fresh, { contentCreated: new Date(world.sim.now() - 5 * 60_000) });
+      for (let b = 0; b < 8; b++) {
+        const fresh = template.map((r, i) => ({ ...r, Id: `f${String(k).padStart(7, "0")}-000${b}-4000-8000-${String(i).padStart(12, "0")}` }));
+        world.sim.publish(DEFAULT_TENANT_ID, "Audit.General", fresh, { contentCreated: new Date(world.sim.now() - 5 * 60_000) });
+      }
       const handle = world.start("kill");
       const before = world.sim.requestLog.length;
-      // Kill after a random delay: early ones land in start-up, token and listing, later ones
-      // in blob downloads, event writes and checkpoint commits.
-      await new Promise((r) => setTimeout(r, 300 + random() * 1500));
+      // Kill at a random point once the run is talking to the API: listing pages, blob
+      // downloads, event writes and checkpoint commits all happen in the next few hundred ms.
+      const talking = (): boolean => world.sim.requestLog.slice(before).some((r) => r.kind === "content" || r.kind === "blob");
+      let exited = false;
+      void handle.exited.then(() => (exited = true), () => (exited = true));
+      while (!talking() && !exited) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, random() * 400));
       handle.kill("SIGKILL");
       const exit = await handle.exited;
       const last = world.sim.requestLog.slice(before).at(-1);
