@@ -372,3 +372,21 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "Content-Type": "application/json; charset=UTF-8", "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }
+
+/**
+ * Mocha hooks for a suite sharing one double: started before the suite, closed after it, and
+ * its passwords and inputs emptied before each test. Returns the running double.
+ */
+export function useRestDouble(): () => RestDouble {
+  let double: RestDouble | undefined;
+  before(async () => {
+    double = await startRestDouble();
+  });
+  after(() => double?.close());
+  beforeEach(() => {
+    double!.state.passwords.clear();
+    double!.state.inputs.clear();
+    double!.state.forbidPasswordReads = false;
+  });
+  return () => double!;
+}

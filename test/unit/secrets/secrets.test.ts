@@ -6,50 +6,43 @@ import { createLogger } from "../../../src/splunk/logger";
 import { lookupSecrets, MASK, resolveSecrets, SecretMissingError, secretUsername } from "../../../src/splunk/secrets";
 import { createSplunkdRest } from "../../../src/splunk/splunkdRest";
 import { parseConfig } from "../../../src/splunk/validate";
-import { startRestDouble, type RestDouble } from "../../rest-double/restDouble";
+import { useRestDouble } from "../../rest-double/restDouble";
 
 const TENANT = "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6";
 const CLIENT = "11111111-2222-4333-8444-555555555555";
 const SECRET = "s3cr3t~Value.With-Symbols_0123";
 
 describe("secrets (mask-on-first-run)", () => {
-  let splunkd: RestDouble;
+  const double = useRestDouble();
   let lines: string[];
-  before(async () => {
-    splunkd = await startRestDouble();
-  });
-  after(() => splunkd.close());
   beforeEach(() => {
-    splunkd.state.passwords.clear();
-    splunkd.state.inputs.clear();
-    splunkd.state.forbidPasswordReads = false;
     lines = [];
   });
 
   const logger = () => createLogger((l) => lines.push(l));
   const rest = () =>
-    createSplunkdRest({ serverUri: splunkd.url, sessionKey: splunkd.sessionKey, app: "defender_o365" }, { SPLUNK_HOME: splunkd.splunkHome });
+    createSplunkdRest({ serverUri: double().url, sessionKey: double().sessionKey, app: "defender_o365" }, { SPLUNK_HOME: double().splunkHome });
 
   function stanza(params: Record<string, string>): Stanza {
     return { name: "defender_o365_activity://contoso", app: "defender_o365", params: { tenant_id: TENANT, client_id: CLIENT, ...params } };
   }
   function setup(params: Record<string, string>): { def: InputDefinition; config: InputConfig } {
     const s = stanza(params);
-    splunkd.state.inputs.set("contoso", { ...s.params } as Record<string, string>);
+    double().state.inputs.set("contoso", { ...s.params } as Record<string, string>);
     const { config, errors } = parseConfig(s);
     assert.deepEqual(errors, []);
-    const def: InputDefinition = { serverHost: "h", serverUri: splunkd.url, sessionKey: splunkd.sessionKey, checkpointDir: "/tmp", stanzas: [s] };
+    const def: InputDefinition = { serverHost: "h", serverUri: double().url, sessionKey: double().sessionKey, checkpointDir: "/tmp", stanzas: [s] };
     return { def, config: config! };
   }
 
   it("stores a clear secret, masks it in the input, and reads it back on the next run", async () => {
     const first = setup({ client_secret: SECRET, proxy_url: "http://proxy.example:3128", proxy_password: "pr0xy!" });
     assert.deepEqual(await resolveSecrets(first.def, first.config, logger(), rest()), { clientSecret: SECRET, proxyPassword: "pr0xy!" });
-    assert.equal(splunkd.state.inputs.get("contoso")?.client_secret, MASK);
-    assert.equal(splunkd.state.inputs.get("contoso")?.proxy_password, MASK);
-    assert.deepEqual([...splunkd.state.passwords.keys()].sort(), ["defender_o365:contoso#proxy_password:", "defender_o365:contoso:"]);
+    assert.equal(double().state.inputs.get("contoso")?.client_secret, MASK);
+    assert.equal(double().state.inputs.get("contoso")?.proxy_password, MASK);
+    assert.deepEqual([...double().state.passwords.keys()].sort(), ["defender_o365:contoso#proxy_password:", "defender_o365:contoso:"]);
     for (const file of ["inputs", "passwords"]) {
-      const text = readFileSync(splunkd.localConf(file), "utf8");
+      const text = readFileSync(double().localConf(file), "utf8");
       assert.ok(!text.includes(SECRET) && !text.includes("pr0xy!"), `${file}.conf holds a secret:\n${text}`);
     }
     assert.ok(lines.every((l) => !l.includes(SECRET)), lines.join("\n"));
@@ -82,7 +75,7 @@ describe("secrets (mask-on-first-run)", () => {
   });
 
   it("logs one ERROR when storage/passwords cannot be read", async () => {
-    splunkd.state.forbidPasswordReads = true;
+    double().state.forbidPasswordReads = true;
     const { def, config } = setup({ client_secret: MASK });
     await assert.rejects(resolveSecrets(def, config, logger(), rest()), SecretMissingError);
     assert.equal(lines.length, 1);
@@ -93,20 +86,20 @@ describe("secrets (mask-on-first-run)", () => {
     const { def, config } = setup({ client_secret: SECRET });
     const failing = { ...rest(), writePassword: () => Promise.reject(new Error("forbidden")) };
     assert.deepEqual(await resolveSecrets(def, config, logger(), failing), { clientSecret: SECRET });
-    assert.equal(splunkd.state.inputs.get("contoso")?.client_secret, SECRET);
+    assert.equal(double().state.inputs.get("contoso")?.client_secret, SECRET);
     assert.equal(lines.length, 1);
     assert.match(lines[0], /^WARN .*cause=secret_not_stored/);
   });
 
   it("looks secrets up for validation without writing anything", async () => {
     const s = stanza({ client_secret: MASK });
-    const vdef: ValidationDefinition = { serverHost: "h", serverUri: splunkd.url, sessionKey: splunkd.sessionKey, checkpointDir: "/tmp", item: { name: "contoso", params: s.params } };
+    const vdef: ValidationDefinition = { serverHost: "h", serverUri: double().url, sessionKey: double().sessionKey, checkpointDir: "/tmp", item: { name: "contoso", params: s.params } };
     const { config } = parseConfig(vdef.item);
     await assert.rejects(lookupSecrets(vdef, config!, rest()), /re-enter it/);
     await rest().writePassword("defender_o365", "contoso", SECRET);
     assert.deepEqual(await lookupSecrets(vdef, config!, rest()), { clientSecret: SECRET });
     const clear = { ...vdef, item: { name: "contoso", params: { ...s.params, client_secret: "typed" } } };
     assert.deepEqual(await lookupSecrets(clear, parseConfig(clear.item).config!, rest()), { clientSecret: "typed" });
-    assert.equal(splunkd.state.passwords.get("defender_o365:contoso:")?.password, SECRET);
+    assert.equal(double().state.passwords.get("defender_o365:contoso:")?.password, SECRET);
   });
 });

@@ -7,22 +7,13 @@ import {
   splunkCaFile,
   SplunkdRestError,
 } from "../../../src/splunk/splunkdRest";
-import { startRestDouble, type RestDouble } from "../../rest-double/restDouble";
+import { useRestDouble } from "../../rest-double/restDouble";
 
 describe("splunkdRest", () => {
-  let splunkd: RestDouble;
-  before(async () => {
-    splunkd = await startRestDouble();
-  });
-  after(() => splunkd.close());
-  beforeEach(() => {
-    splunkd.state.passwords.clear();
-    splunkd.state.inputs.clear();
-    splunkd.state.forbidPasswordReads = false;
-  });
+  const double = useRestDouble();
 
-  const rest = (env: NodeJS.ProcessEnv = { SPLUNK_HOME: splunkd.splunkHome }) =>
-    createSplunkdRest({ serverUri: splunkd.url, sessionKey: splunkd.sessionKey, app: "defender_o365" }, env);
+  const rest = (env: NodeJS.ProcessEnv = { SPLUNK_HOME: double().splunkHome }) =>
+    createSplunkdRest({ serverUri: double().url, sessionKey: double().sessionKey, app: "defender_o365" }, env);
 
   it("creates, reads and updates a storage/passwords entry", async () => {
     const client = rest();
@@ -31,18 +22,18 @@ describe("splunkdRest", () => {
     assert.equal(await client.readPassword("defender_o365", "contoso"), "first");
     await client.writePassword("defender_o365", "contoso", "second");
     assert.equal(await client.readPassword("defender_o365", "contoso"), "second");
-    assert.deepEqual([...splunkd.state.passwords.keys()], ["defender_o365:contoso:"]);
+    assert.deepEqual([...double().state.passwords.keys()], ["defender_o365:contoso:"]);
   });
 
   it("escapes colons in usernames so realm and username stay apart", async () => {
     assert.equal(passwordEntityName("defender_o365", "a:b"), "defender_o365:a\\:b:");
     await rest().writePassword("defender_o365", "a:b", "x");
     assert.equal(await rest().readPassword("defender_o365", "a:b"), "x");
-    assert.deepEqual([...splunkd.state.passwords.values()][0], { realm: "defender_o365", username: "a:b", password: "x" });
+    assert.deepEqual([...double().state.passwords.values()][0], { realm: "defender_o365", username: "a:b", password: "x" });
   });
 
   it("reports splunkd's message and status when a read is forbidden", async () => {
-    splunkd.state.forbidPasswordReads = true;
+    double().state.forbidPasswordReads = true;
     await assert.rejects(rest().readPassword("defender_o365", "contoso"), (e: unknown) => {
       assert.ok(e instanceof SplunkdRestError);
       assert.equal(e.status, 403);
@@ -52,15 +43,15 @@ describe("splunkdRest", () => {
   });
 
   it("edits only the given arguments of an input", async () => {
-    splunkd.state.inputs.set("contoso", { tenant_id: "t", client_secret: "clear" });
+    double().state.inputs.set("contoso", { tenant_id: "t", client_secret: "clear" });
     await rest().updateInput("contoso", { client_secret: "********" });
-    assert.deepEqual(splunkd.state.inputs.get("contoso"), { tenant_id: "t", client_secret: "********" });
+    assert.deepEqual(double().state.inputs.get("contoso"), { tenant_id: "t", client_secret: "********" });
   });
 
   it("sends the session key and refuses a wrong one", async () => {
     const wrong = createSplunkdRest(
-      { serverUri: splunkd.url, sessionKey: "not-the-key", app: "defender_o365" },
-      { SPLUNK_HOME: splunkd.splunkHome },
+      { serverUri: double().url, sessionKey: "not-the-key", app: "defender_o365" },
+      { SPLUNK_HOME: double().splunkHome },
     );
     await assert.rejects(wrong.readPassword("defender_o365", "contoso"), (e: unknown) => e instanceof SplunkdRestError && e.status === 401);
   });
@@ -77,7 +68,7 @@ describe("splunkdRest", () => {
   it("finds Splunk's CA only under SPLUNK_HOME/etc/auth/cacert.pem", () => {
     assert.equal(splunkCaFile({}), undefined);
     assert.equal(splunkCaFile({ SPLUNK_HOME: "/nonexistent" }), undefined);
-    assert.match(splunkCaFile({ SPLUNK_HOME: splunkd.splunkHome }) ?? "", /etc\/auth\/cacert\.pem$/);
+    assert.match(splunkCaFile({ SPLUNK_HOME: double().splunkHome }) ?? "", /etc\/auth\/cacert\.pem$/);
   });
 
   it("accepts splunkd's stock certificate name on loopback only", () => {
