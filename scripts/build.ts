@@ -2,14 +2,14 @@
 // under dist/defender_o365/ exactly as it is packaged (design.md section 1):
 //   dist/defender_o365/bin/app/defender_o365_activity.js   the whole program, no node_modules
 //   dist/defender_o365/{default,metadata,README,static,lookups,appserver/static}, bin/*.sh|*.cmd
-//   dist/defender_o365/appserver/static/configuration.js   the configuration page (src/ui/bundle.ts)
+//   dist/defender_o365/appserver/static/configuration.js   the configuration page (scripts/uiBundle.ts)
 //   dist/sourcemaps/*.map   the bundle's source map, kept OUT of the app so the package stays small.
 //                           The bundle ends with a sourceMappingURL naming it: to read a stack trace,
 //                           copy the map beside the bundle and run node --enable-source-maps.
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { bundleUi, UI_BUNDLE } from "../src/ui/bundle";
+import { bundleUi, UI_BUNDLE } from "./uiBundle";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const APP_ID = "defender_o365";
@@ -86,7 +86,7 @@ export async function build(): Promise<BuildResult> {
     fs.chmodSync(dst, name.endsWith(".sh") ? 0o755 : 0o644);
   }
   await bundleInput();
-  // The configuration page: src/ui/bundle.ts owns its browser build settings.
+  // The configuration page: scripts/uiBundle.ts owns its browser build settings.
   const ui = path.join(APP_DIR, UI_BUNDLE);
   await bundleUi(ui);
   return { appDir: APP_DIR, bundle: BUNDLE, ui };

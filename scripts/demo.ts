@@ -2,7 +2,7 @@
 // harness: XML on stdin, the event stream on stdout, stderr as splunkd.log), against the
 // embedded Management Activity API simulator holding three days of a synthetic tenant's
 // Defender for Office 365 traffic. Prints what Splunk would have indexed.
-import { DEFAULT_TENANT_ID, defaultTenant } from "../src/simulator";
+import { DEFAULT_TENANT_ID, defaultTenant } from "../test/simulator";
 import type { StreamEvent } from "../test/harness/eventStream";
 import { startWorld } from "../test/lib/world";
 

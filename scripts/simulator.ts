@@ -3,7 +3,7 @@
 //                                [--seed N] [--page-size N]
 // Stops on Ctrl-C / SIGTERM.
 import { parseArgs } from "node:util";
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_DOMAIN, DEFAULT_TENANT_ID, defaultTenant, startSimulator } from "../src/simulator";
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_DOMAIN, DEFAULT_TENANT_ID, defaultTenant, startSimulator } from "../test/simulator";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ContentType } from "../../src/config";
-import { generateTenant } from "../../src/simulator/generator/generate";
+import { generateTenant } from "../../test/simulator/generator/generate";
 
 export const BENCH_TENANT = "11111111-2222-3333-4444-555555555555";
 const REAL_FIXTURES = path.resolve(__dirname, "..", "..", "test", "fixtures", "real");

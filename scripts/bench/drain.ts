@@ -18,8 +18,8 @@ import {
   type AuditRecord,
   type BacklogOptions,
   type RequestLogEntry,
-} from "../../src/simulator";
-import { API_KINDS } from "../../src/simulator/faults";
+} from "../../test/simulator";
+import { API_KINDS } from "../../test/simulator/faults";
 import type { SplunkEvent } from "../../src/splunk/event";
 import type { EventSink } from "../../src/splunk/eventSink";
 import { createLogger } from "../../src/splunk/logger";

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { parseCreationTime } from "../../src/collector/mapper";
 import { sourcetypeFor } from "../../src/collector/sourcetype";
 import * as crypto from "node:crypto";
-import { DEFAULT_TENANT_ID, createClientCertificate, defaultTenant, startProxy, type AuditRecord } from "../../src/simulator";
+import { DEFAULT_TENANT_ID, createClientCertificate, defaultTenant, startProxy, type AuditRecord } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
 

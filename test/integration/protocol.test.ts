@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SaxesParser } from "saxes";
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, defaultTenant, startSimulator, type Simulator } from "../../src/simulator";
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, defaultTenant, startSimulator, type Simulator } from "../simulator";
 import { installApp, type Params, type Splunkd } from "../harness/splunkd";
 
 /** The arguments of design.md section 2 (names are a contract). */

@@ -10,7 +10,7 @@ import path from "node:path";
 import { build } from "../../scripts/build";
 import { archivePath, packageApp } from "../../scripts/package";
 import { ARGUMENTS } from "../../src/splunk/scheme";
-import { defaultTenant, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, startSimulator, type Simulator } from "../../src/simulator";
+import { defaultTenant, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, startSimulator, type Simulator } from "../simulator";
 import { installApp, type Splunkd } from "../harness/splunkd";
 import { startRestDouble, type RestDouble } from "../rest-double/restDouble";
 import { harnessValidator } from "../rest-double/validator";

@@ -17,7 +17,7 @@ import {
   type Simulator,
   startProxy,
   startSimulator,
-} from "../../src/simulator";
+} from "../simulator";
 
 const CERT_APP = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
 const AUDIT_OFF = "a0a0a0a0-1111-4222-8333-444455556666";

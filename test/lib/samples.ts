@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { sourcetypeFor } from "../../src/collector/sourcetype";
-import { generateTenant } from "../../src/simulator/generator/generate";
+import { generateTenant } from "../simulator/generator/generate";
 
 export interface Sample {
   record: Record<string, unknown>;

@@ -14,7 +14,7 @@ import {
   startSimulator,
   type Simulator,
   type SimulatorOptions,
-} from "../../src/simulator";
+} from "../simulator";
 import type { InputHandle, InputOptions, InputResult, Params, Splunkd } from "../harness/splunkd";
 import { installApp } from "../harness/splunkd";
 import type { StreamEvent } from "../harness/eventStream";

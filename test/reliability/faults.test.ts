@@ -3,7 +3,7 @@
 // expired) and nothing repeats, the log names the cause, and the request count stays bounded
 // (no busy loop). Runs the packaged input through the splunkd harness.
 import { strict as assert } from "node:assert";
-import { DEFAULT_TENANT_ID, defaultTenant, startProxy, type Faults, type TenantOptions } from "../../src/simulator";
+import { DEFAULT_TENANT_ID, defaultTenant, startProxy, type Faults, type TenantOptions } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import type { LogLine } from "../harness/logLine";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";

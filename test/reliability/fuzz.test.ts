@@ -16,7 +16,7 @@ import type { InputConfig } from "../../src/config";
 import type { SplunkEvent } from "../../src/splunk/event";
 import { XmlEventWriter } from "../../src/splunk/eventWriter";
 import { createLogger } from "../../src/splunk/logger";
-import { Rng } from "../../src/simulator/generator/prng";
+import { Rng } from "../simulator/generator/prng";
 import { FakeApi } from "../unit/collector/fakeApi";
 import { parseEventStream, type StreamEvent } from "../harness/eventStream";
 import { hostileRecord, randomChunks, wireBlob, type FuzzOptions, type HostileRecord } from "./fuzz/hostileRecords";

@@ -3,7 +3,7 @@
 // checkpoint commits) and restarted each time. Nothing may be lost; a kill may repeat at most
 // the one write batch in flight (500 events). SOAK=1 runs the full count.
 import { strict as assert } from "node:assert";
-import { DEFAULT_TENANT_ID, defaultTenant } from "../../src/simulator";
+import { DEFAULT_TENANT_ID, defaultTenant } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, startWorld, type World } from "../lib/world";
 

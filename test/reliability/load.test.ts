@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CONTENT_TYPES } from "../../src/config";
-import { defaultTenant, type TenantOptions } from "../../src/simulator";
+import { defaultTenant, type TenantOptions } from "../simulator";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
 
 const TENANTS = 10;

@@ -3,7 +3,7 @@
 // (`</data>`, `]]>`), huge fields, deep nesting, and missing or odd CreationTime, RecordType and
 // Id values. Each record carries what the pipeline must make of it, worked out here from the
 // design's rules (design.md section 4), not by calling the code under test.
-import { Rng } from "../../../src/simulator/generator/prng";
+import { Rng } from "../../simulator/generator/prng";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -1,5 +1,5 @@
 // An in-memory ActivityApi for collector unit tests: blobs with contentCreated times, listing
-// by window, and scripted failures. The real service's behaviour is copied by src/simulator.
+// by window, and scripted failures. The real service's behaviour is copied by test/simulator.
 import type { ActivityApi } from "../../../src/api/activityApi";
 import { ActivityApiError } from "../../../src/api/errors";
 import type { ContentItem, Subscription } from "../../../src/api/types";

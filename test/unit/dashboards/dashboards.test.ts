@@ -35,7 +35,7 @@ describe("dashboards", () => {
     ctx = loadContext();
   });
 
-  it("ships the six views, each the output of src/dashboards (run `npx tsx src/dashboards/generate.ts`)", () => {
+  it("ships the six views, each the output of src/dashboards (run `npx tsx scripts/generate-dashboards.ts`)", () => {
     assert.deepEqual(DASHBOARDS.map((d) => d.name), EXPECTED_VIEWS);
     for (const spec of DASHBOARDS) {
       assert.equal(fs.readFileSync(viewPath(APP_ROOT, spec), "utf8"), renderXml(spec), `${spec.name}.xml is stale`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { createClientCertificate, createTlsMaterial } from "../../../src/simulator/certificates";
-import * as der from "../../../src/simulator/der";
+import { createClientCertificate, createTlsMaterial } from "../../simulator/certificates";
+import * as der from "../../simulator/der";
 
 describe("simulator DER encoder", () => {
   it("encodes OIDs with the first two arcs folded and base-128 arcs", () => {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { constants, createPrivateKey, sign } from "node:crypto";
-import { createClientCertificate } from "../../../src/simulator/certificates";
-import { type EntraContext, type HttpAnswer, openIdConfiguration, tokenRequest } from "../../../src/simulator/entra";
-import { base64url, verifyHs256 } from "../../../src/simulator/jwt";
-import { SimTenant } from "../../../src/simulator/tenant";
+import { createClientCertificate } from "../../simulator/certificates";
+import { type EntraContext, type HttpAnswer, openIdConfiguration, tokenRequest } from "../../simulator/entra";
+import { base64url, verifyHs256 } from "../../simulator/jwt";
+import { SimTenant } from "../../simulator/tenant";
 
 const TID = "3f0e6c1a-5b7d-4e2f-9a8c-1d2e3f4a5b6c";
 const APP = "8d6f2a4b-1c3e-4f5a-9b7c-0e1d2c3b4a59";

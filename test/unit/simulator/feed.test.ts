@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { HttpAnswer } from "../../../src/simulator/entra";
-import { type FeedAnswer, type FeedContext, handleFeed } from "../../../src/simulator/feed";
-import { signHs256 } from "../../../src/simulator/jwt";
-import { SimTenant, type TenantOptions } from "../../../src/simulator/tenant";
-import { DAY_MS, HOUR_MS } from "../../../src/simulator/window";
+import type { HttpAnswer } from "../../simulator/entra";
+import { type FeedAnswer, type FeedContext, handleFeed } from "../../simulator/feed";
+import { signHs256 } from "../../simulator/jwt";
+import { SimTenant, type TenantOptions } from "../../simulator/tenant";
+import { DAY_MS, HOUR_MS } from "../../simulator/window";
 
 const TID = "3f0e6c1a-5b7d-4e2f-9a8c-1d2e3f4a5b6c";
 const OTHER = "0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8";

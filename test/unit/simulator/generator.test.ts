@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { CONTENT_TYPES } from "../../../src/config";
-import { DEFENDER_RECORD_TYPES, generateLargeBlob, generateTenant, type GeneratedBlob } from "../../../src/simulator/generator/generate";
-import { HOSTILE_TEXTS } from "../../../src/simulator/generator/hostile";
-import type { AuditRecord } from "../../../src/simulator/generator/values";
+import { DEFENDER_RECORD_TYPES, generateLargeBlob, generateTenant, type GeneratedBlob } from "../../simulator/generator/generate";
+import { HOSTILE_TEXTS } from "../../simulator/generator/hostile";
+import type { AuditRecord } from "../../simulator/generator/values";
 
 const now = new Date("2026-03-10T12:00:00Z");
 const options = { tenantId: "3f0e6c1a-5b7d-4e2f-9a8c-1d2e3f4a5b6c", now, days: 0.5, blobsPerHour: 2, recordsPerBlob: 25, seed: 11 };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { constants, generateKeyPairSync, sign } from "node:crypto";
-import { base64url, decodeJwt, signHs256, verifyHs256, verifyRsaSignature } from "../../../src/simulator/jwt";
+import { base64url, decodeJwt, signHs256, verifyHs256, verifyRsaSignature } from "../../simulator/jwt";
 
 describe("simulator JWT helpers", () => {
   const key = Buffer.alloc(32, 7);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { request, type IncomingMessage } from "node:http";
-import { startProxy } from "../../../src/simulator/proxy";
+import { startProxy } from "../../simulator/proxy";
 
 async function connectStatus(proxyUrl: string, target: string): Promise<number> {
   const { hostname, port } = new URL(proxyUrl);

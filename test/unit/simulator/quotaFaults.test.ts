@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { FaultState } from "../../../src/simulator/faults";
-import { MinuteQuota } from "../../../src/simulator/quota";
+import { FaultState } from "../../simulator/faults";
+import { MinuteQuota } from "../../simulator/quota";
 
 describe("simulator quota", () => {
   it("allows `limit` requests per sliding minute and counts rejected ones too", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkWindow, DAY_MS, formatContentTime, formatPageTime, HOUR_MS, parseApiTime } from "../../../src/simulator/window";
+import { checkWindow, DAY_MS, formatContentTime, formatPageTime, HOUR_MS, parseApiTime } from "../../simulator/window";
 
 describe("simulator time window", () => {
   const now = Date.UTC(2026, 2, 10, 12, 0, 0);

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { createPrivateKey } from "node:crypto";
 import type { Stanza } from "../../../src/splunk/inputDefinition";
 import { inputName, MASKED_SECRET, parseConfig } from "../../../src/splunk/validate";
-import { createClientCertificate } from "../../../src/simulator/certificates";
+import { createClientCertificate } from "../../simulator/certificates";
 
 const TENANT = "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6";
 const CLIENT = "8d6f2a4b-1c3e-4f5a-9b7c-0e1d2c3b4a59";

@@ -4,7 +4,7 @@
 import { build, type Plugin } from "esbuild";
 import path from "node:path";
 
-export const UI_ENTRY = path.join(__dirname, "main.tsx");
+export const UI_ENTRY = path.join(__dirname, "..", "src", "ui", "main.tsx");
 /** Where the bundle goes inside the app: Splunk Web serves it as /static/app/<app>/configuration.js. */
 export const UI_BUNDLE = path.join("appserver", "static", "configuration.js");
 
