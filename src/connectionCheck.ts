@@ -3,7 +3,7 @@
 // Configuration page, whose "Test connection" creates a disabled probe input; docs/ui-design.md).
 // Test = the secrets (clear as typed, or masked and read from storage/passwords with the session
 // key splunkd passes) -> a token -> GET /subscriptions/list.
-import type { InputConfig } from "./config";
+import type { InputConfig } from "./config/inputConfig";
 import { createActivityApi } from "./api/factory";
 import { isAuditLogOff } from "./api/errors";
 import type { ActivityApi } from "./api/activityApi";

@@ -5,7 +5,8 @@ import { XmlEventWriter, writeFully } from "./splunk/eventWriter";
 import type { InputDefinition } from "./splunk/inputDefinition";
 import { createLogger, formatLine, stderrSink, type Level, type LineSink, type Logger } from "./splunk/logger";
 import { schemeXml } from "./splunk/scheme";
-import { inputName, parseConfig } from "./splunk/validate";
+import { checkCertificateFile } from "./auth/certificate";
+import { inputName, parseConfig } from "./config/parse";
 import { element } from "./splunk/xml";
 import { parseInputDefinition, parseValidationDefinition } from "./splunk/xmlInput";
 
@@ -81,7 +82,7 @@ async function validate(io: Io, logger: Logger): Promise<number> {
   let message: string | undefined;
   try {
     const def = parseValidationDefinition(await readDocument(io.stdin, "</items>", STDIN_TIMEOUT_MS));
-    const { config, errors } = parseConfig(def.item);
+    const { config, errors } = parseConfig(def.item, { checkCertificate: checkCertificateFile });
     message = config ? await load.connectionCheck().checkConnection(def, config) : errors.join("; ");
   } catch (err) {
     message = `cannot validate: ${(err as Error).message}`;
@@ -130,7 +131,7 @@ async function run(io: Io, logger: Logger): Promise<number> {
   for (const stanza of definition.stanzas) {
     if (signal.aborted) break;
     const stanzaLogger = logger.child({ input: inputName(stanza.name) });
-    const { config, errors } = parseConfig(stanza);
+    const { config, errors } = parseConfig(stanza, { checkCertificate: checkCertificateFile });
     if (!config) {
       stanzaLogger.error(`Skipping the input: ${errors.join("; ")}`, { cause: "config_invalid" });
       exitCode = 1;

@@ -3,7 +3,7 @@
 import { BACKOFF_DEFAULTS } from "./api/backoff";
 import { createActivityApi } from "./api/factory";
 import { collect, defaultBlobRetryDelayMs } from "./collector/collect";
-import type { InputConfig } from "./config";
+import type { InputConfig } from "./config/inputConfig";
 import type { EventSink } from "./splunk/eventSink";
 import type { InputDefinition } from "./splunk/inputDefinition";
 import type { Logger } from "./splunk/logger";

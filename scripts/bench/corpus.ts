@@ -3,7 +3,7 @@
 // file per blob so every pipeline under test reads exactly the same bytes.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ContentType } from "../../src/config";
+import type { ContentType } from "../../src/config/inputConfig";
 import { generateTenant } from "../../test/simulator/generator/generate";
 
 export const BENCH_TENANT = "11111111-2222-3333-4444-555555555555";

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { createActivityApi } from "../../src/api/factory";
 import { collect } from "../../src/collector/collect";
 import { DEFAULT_WINDOW_SETTINGS, HOUR_MS } from "../../src/collector/windows";
-import type { InputConfig } from "../../src/config";
+import type { InputConfig } from "../../src/config/inputConfig";
 import {
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET,

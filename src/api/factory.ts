@@ -4,7 +4,8 @@
 // certificate, bad proxy_url, missing secret) is reported by the first call, with a `cause`
 // code, like any other failure.
 import { readFileSync } from "node:fs";
-import type { InputConfig } from "../config";
+import { MASKED_SECRET } from "../config/constants";
+import type { InputConfig } from "../config/inputConfig";
 import type { Secrets } from "../splunk/secrets";
 import type { Logger } from "../splunk/logger";
 import { endpointsFor } from "../auth/clouds";
@@ -24,11 +25,9 @@ export interface ApiFactoryOptions {
   http?: Omit<HttpOptions, "proxyUrl" | "proxyPassword">;
 }
 
-/** storage/passwords hands back `********` only if the stanza was never unmasked. */
-const MASK = "********";
-
+/** storage/passwords hands back the mask only if the stanza was never unmasked. */
 function usable(value: string | undefined): string | undefined {
-  return value && value !== MASK ? value : undefined;
+  return value && value !== MASKED_SECRET ? value : undefined;
 }
 
 export function credentialFor(config: InputConfig, secrets: Secrets): Credential {

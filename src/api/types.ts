@@ -1,6 +1,6 @@
 // Shapes of the Office 365 Management Activity API (reference: learn.microsoft.com
 // office-365-management-activity-api-reference, "Activity API operations").
-import type { ContentType } from "../config";
+import type { ContentType } from "../config/inputConfig";
 
 /** One item of GET /subscriptions/list. */
 export interface Subscription {

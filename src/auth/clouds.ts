@@ -2,20 +2,24 @@
 // 1.1: API host per plan from Microsoft's Activity API reference; login hosts from Entra's
 // national-cloud page; scope = `https://<API host>/.default`), plus the `api_url` and
 // `authority_url` overrides of design.md section 2.
-import type { Cloud, InputConfig } from "../config";
 
 export interface CloudHosts {
   apiHost: string;
   loginHost: string;
 }
 
-export const CLOUDS: Readonly<Record<Cloud, CloudHosts>> = {
+/** The clouds an input can name in `cloud`; the list the config parser, scheme and page offer. */
+export const CLOUDS = {
   commercial: { apiHost: "manage.office.com", loginHost: "login.microsoftonline.com" },
   // GCC identities live in the commercial Entra cloud.
   gcc: { apiHost: "manage-gcc.office.com", loginHost: "login.microsoftonline.com" },
   gcc_high: { apiHost: "manage.office365.us", loginHost: "login.microsoftonline.us" },
   dod: { apiHost: "manage.protection.apps.mil", loginHost: "login.microsoftonline.us" },
-};
+} as const satisfies Record<string, CloudHosts>;
+
+export type Cloud = keyof typeof CLOUDS;
+/** The cloud names in the table's order (commercial first: the default). */
+export const CLOUD_NAMES = Object.keys(CLOUDS) as readonly Cloud[];
 
 export interface Endpoints {
   /** `<origin>/api/v1.0/<tenant>/activity/feed`, no trailing slash. */
@@ -33,7 +37,13 @@ export interface Endpoints {
   customAuthority: boolean;
 }
 
-export type EndpointConfig = Pick<InputConfig, "cloud" | "tenantId" | "apiUrl" | "authorityUrl">;
+/** The settings of an input (InputConfig) that decide its endpoints. */
+export interface EndpointConfig {
+  cloud: Cloud;
+  tenantId: string;
+  apiUrl?: string;
+  authorityUrl?: string;
+}
 
 /** scheme://host[:port] of an override, without path or trailing slash. */
 function origin(override: string, setting: string): string {

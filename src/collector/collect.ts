@@ -4,7 +4,7 @@
 import type { ActivityApi } from "../api/activityApi";
 import { ActivityApiError, isAuditLogOff } from "../api/errors";
 import type { ContentItem } from "../api/types";
-import type { InputConfig } from "../config";
+import type { InputConfig } from "../config/inputConfig";
 import type { SplunkEvent } from "../splunk/event";
 import type { EventSink } from "../splunk/eventSink";
 import type { Logger } from "../splunk/logger";

@@ -4,7 +4,7 @@
 // dataSources, visualizations, inputs, defaults and a tabbed layout
 // ({ tabs: { items: [{ layoutId, label }] }, layoutDefinitions: { id: { type: "grid", structure } } }).
 
-export const APP = "defender_o365";
+import { APP_ID } from "../config/constants";
 
 export type ViewName = "overview" | "email_threats" | "safe_links_clicks" | "files" | "investigations" | "collection_health";
 
@@ -79,7 +79,7 @@ function eventHandlers(d: Drilldown): Json[] {
       return [{
         type: "drilldown.linkToDashboard",
         options: {
-          app: APP,
+          app: APP_ID,
           dashboard: d.view,
           newTab: false,
           tokens: [

@@ -1,8 +1,9 @@
 // The --scheme answer (reference/splunk-platform.md 1.3): introspection XML naming every
 // argument of design.md section 2, with every element written explicitly (splunkd's own
 // defaults are not documented) and no XML declaration, as both Splunk SDKs do.
-import { CLOUDS, BACKFILL_RANGE, CONCURRENCY_RANGE, DEFAULTS } from "./validate";
-import { CONTENT_TYPES } from "../config";
+import { CLOUD_NAMES } from "../auth/clouds";
+import { CONTENT_TYPES } from "../config/inputConfig";
+import { BACKFILL_RANGE, CONCURRENCY_RANGE, DEFAULTS } from "../config/parse";
 import { element, escapeAttribute } from "./xml";
 
 export interface SchemeArgument {
@@ -76,11 +77,11 @@ export const ARGUMENTS: readonly SchemeArgument[] = [
   {
     name: "cloud",
     title: "Cloud",
-    description: `Microsoft 365 cloud: ${CLOUDS.join(", ")} (default ${DEFAULTS.cloud}).`,
+    description: `Microsoft 365 cloud: ${CLOUD_NAMES.join(", ")} (default ${DEFAULTS.cloud}).`,
     dataType: "string",
     requiredOnCreate: false,
     requiredOnEdit: false,
-    validation: `validate(isnull('cloud') OR match('cloud', "^(${CLOUDS.join("|")})$"), "cloud must be one of ${CLOUDS.join(", ")}")`,
+    validation: `validate(isnull('cloud') OR match('cloud', "^(${CLOUD_NAMES.join("|")})$"), "cloud must be one of ${CLOUD_NAMES.join(", ")}")`,
   },
   {
     name: "content_types",

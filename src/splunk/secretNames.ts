@@ -1,8 +1,6 @@
 // Where each secret of an input lives in storage/passwords (design.md section 2). Pure, so the
 // configuration page (browser bundle) and the modular input name entries the same way.
 
-export const REALM = "defender_o365";
-
 export const SECRET_ARGS = ["client_secret", "certificate_password", "proxy_password"] as const;
 export type SecretArg = (typeof SECRET_ARGS)[number];
 

@@ -5,22 +5,18 @@
 //   realm `defender_o365`, username `<input>#proxy_password`        -> proxy_password
 // A clear value found in the stanza is stored, then the stanza's value is rewritten to
 // `********` through data/inputs; later runs read the stored value back.
-import type { InputConfig } from "../config";
+import type { InputConfig } from "../config/inputConfig";
 import type { InputDefinition, Stanza, ValidationDefinition } from "./inputDefinition";
 import type { Logger } from "./logger";
-import { MASKED_SECRET as MASK } from "./validate";
-import { REALM, secretUsername, type SecretArg } from "./secretNames";
+import { MASKED_SECRET as MASK, REALM } from "../config/constants";
+import { secretUsername, type SecretArg } from "./secretNames";
 import { createSplunkdRest, type SplunkdRest } from "./splunkdRest";
-
-export { REALM, secretUsername, type SecretArg };
 
 export interface Secrets {
   clientSecret?: string;
   certificatePassword?: string;
   proxyPassword?: string;
 }
-
-export { MASKED_SECRET as MASK } from "./validate";
 
 interface SecretSpec {
   arg: SecretArg;

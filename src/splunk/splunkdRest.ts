@@ -6,11 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 import tls from "node:tls";
+import { SCHEME } from "../config/constants";
 import { passwordEntityName } from "./secretNames";
-
-export { passwordEntityName };
-
-export const SCHEME = "defender_o365_activity";
 
 export interface SplunkdTarget {
   /** `server_uri` from splunkd's XML, e.g. `https://127.0.0.1:8089`. */

@@ -11,10 +11,10 @@ import Select from "@splunk/react-ui/Select";
 import Switch from "@splunk/react-ui/Switch";
 import Text from "@splunk/react-ui/Text";
 import WaitSpinner from "@splunk/react-ui/WaitSpinner";
+import { CLOUD_NAMES } from "../auth/clouds";
+import { CONTENT_TYPES } from "../config/inputConfig";
 import type { InputsApi, TestResult } from "./inputsApi";
 import {
-  CLOUDS,
-  CONTENT_TYPES,
   emptyForm,
   formFromInput,
   hasErrors,
@@ -117,7 +117,7 @@ export function TenantFormView({ api, row, indexes, onSaved, onCancel }: TenantF
           ]}
       <ControlGroup label="Cloud" help="Sets the Management API host, login host and token scope." data-test-field="cloud">
         <Select value={form.cloud} onChange={(_e, { value }) => update("cloud", value as TenantForm["cloud"])}>
-          {CLOUDS.map((c) => (
+          {CLOUD_NAMES.map((c) => (
             <Select.Option key={c} label={CLOUD_LABELS[c] ?? c} value={c} />
           ))}
         </Select>

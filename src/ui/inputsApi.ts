@@ -3,11 +3,11 @@
 // The connection test creates a disabled probe input, because splunkd runs the scheme's
 // --validate-arguments (whose connection test reads the probe's secret back) on create and
 // returns its message; the probe and its secrets are removed again (docs/ui-design.md).
-import { passwordEntityName, REALM, SECRET_ARGS, secretUsername, type SecretArg } from "../splunk/secretNames";
+import { REALM, SCHEME } from "../config/constants";
+import { passwordEntityName, SECRET_ARGS, secretUsername, type SecretArg } from "../splunk/secretNames";
 import {
   effectiveSecrets,
   inputArgs,
-  SCHEME,
   STATUS_SEARCH,
   typedSecrets,
   type InputRow,

@@ -4,7 +4,7 @@ import { createRoot } from "react-dom/client";
 import { SplunkThemeProvider } from "@splunk/themes";
 import { App } from "./App";
 import { createInputsApi } from "./inputsApi";
-import { APP } from "./model";
+import { APP_ID } from "../config/constants";
 import { createCall } from "./splunkd";
 
 export const MOUNT_ID = "defender-o365-configuration";
@@ -18,7 +18,7 @@ function mount(): void {
   }
   createRoot(host).render(
     <SplunkThemeProvider family="enterprise" colorScheme="light" density="comfortable">
-      <App api={createInputsApi(createCall(APP))} />
+      <App api={createInputsApi(createCall(APP_ID))} />
     </SplunkThemeProvider>,
   );
 }

@@ -1,12 +1,9 @@
 // The configuration page's pure logic: form <-> input arguments, the same checks as
-// --validate-arguments (src/splunk/validate.ts), and run status from splunkd.log lines.
-import { CONTENT_TYPES, type Cloud } from "../config";
+// --validate-arguments (src/config/parse.ts), and run status from splunkd.log lines.
+import { CLOUD_NAMES, type Cloud } from "../auth/clouds";
+import { MASKED_SECRET as MASK } from "../config/constants";
+import { DEFAULTS, parseConfig } from "../config/parse";
 import type { SecretArg } from "../splunk/secretNames";
-import { CLOUDS, DEFAULTS, MASKED_SECRET as MASK, parseConfig } from "../splunk/validate";
-
-export { CLOUDS, CONTENT_TYPES, MASK };
-export const SCHEME = "defender_o365_activity";
-export const APP = "defender_o365";
 
 export type AuthMode = "secret" | "certificate";
 
@@ -90,7 +87,7 @@ export function formFromInput(row: InputRow): { form: TenantForm; stored: Stored
   form.name = row.name;
   for (const key of TEXT_ARGS) if (a[key] !== undefined) form[key] = a[key];
   form.auth = a.certificate_path ? "certificate" : "secret";
-  if ((CLOUDS as readonly string[]).includes(a.cloud)) form.cloud = a.cloud as Cloud;
+  if ((CLOUD_NAMES as readonly string[]).includes(a.cloud)) form.cloud = a.cloud as Cloud;
   if (a.content_types) form.content_types = a.content_types.split(",").map((s) => s.trim()).filter(Boolean);
   form.auto_subscribe = !/^(0|false|no|f|n)$/i.test(a.auto_subscribe ?? "1");
   // The stanza shows only the client secret's mask; the page asks storage/passwords for the others.

@@ -12,7 +12,7 @@ import { JsonArraySplitter } from "../../src/collector/blobSplitter";
 import { collect } from "../../src/collector/collect";
 import { ID_BYTES, idKey } from "../../src/collector/dedupe";
 import { mapRecord, type MapContext } from "../../src/collector/mapper";
-import type { InputConfig } from "../../src/config";
+import type { InputConfig } from "../../src/config/inputConfig";
 import type { SplunkEvent } from "../../src/splunk/event";
 import { XmlEventWriter } from "../../src/splunk/eventWriter";
 import { createLogger } from "../../src/splunk/logger";

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CONTENT_TYPES } from "../../src/config";
+import { CONTENT_TYPES } from "../../src/config/inputConfig";
 import { defaultTenant, type TenantOptions } from "../simulator";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
 

@@ -2,8 +2,8 @@
 // sections 2-4): bearer-token checks, the per-tenant quota, subscriptions, content listing with
 // NextPageUri paging, and blob lookup. Answers are data; the server streams blob bodies.
 import { createHmac } from "node:crypto";
-import type { ContentType } from "../../src/config";
-import { CONTENT_TYPES } from "../../src/config";
+import type { ContentType } from "../../src/config/inputConfig";
+import { CONTENT_TYPES } from "../../src/config/inputConfig";
 import { ACTIVITY_FEED_ROLE, type HttpAnswer } from "./entra";
 import { verifyHs256 } from "./jwt";
 import type { PageKey, SimTenant, StoredBlob } from "./tenant";

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { ContentType } from "../../src/config";
+import type { ContentType } from "../../src/config/inputConfig";
 import { createTlsMaterial } from "./certificates";
 import { DEFAULT_BACKLOG, defaultTenant } from "./defaults";
 import { type EntraContext, type HttpAnswer, openIdConfiguration, tokenRequest } from "./entra";

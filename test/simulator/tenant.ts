@@ -1,8 +1,8 @@
 // One simulated tenant: its app registrations (for the token endpoint), subscriptions and
 // blobs (for the Activity API), and its request quota. State only; the HTTP layer is elsewhere.
 import { createPublicKey, KeyObject, X509Certificate } from "node:crypto";
-import type { ContentType } from "../../src/config";
-import { CONTENT_TYPES } from "../../src/config";
+import type { ContentType } from "../../src/config/inputConfig";
+import { CONTENT_TYPES } from "../../src/config/inputConfig";
 import type { RecordSource } from "./generator/generate";
 import { MinuteQuota } from "./quota";
 import { DAY_MS } from "./window";

@@ -1,8 +1,8 @@
 // The synthetic tenant: blobs over the last N days for each content type, each record
 // regenerated on demand from (seed, content type, blob, index), so a 2,000-blob x 200-record
 // backlog costs a few kilobytes until someone downloads it. Pure: same options, same output.
-import type { ContentType } from "../../../src/config";
-import { CONTENT_TYPES } from "../../../src/config";
+import type { ContentType } from "../../../src/config/inputConfig";
+import { CONTENT_TYPES } from "../../../src/config/inputConfig";
 import { HOUR_MS } from "../window";
 import {
   airInvestigation,

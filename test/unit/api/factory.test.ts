@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createActivityApi } from "../../../src/api/factory";
 import type { TokenError } from "../../../src/auth/tokenErrors";
-import type { InputConfig } from "../../../src/config";
+import type { InputConfig } from "../../../src/config/inputConfig";
 import {
   makeSelfSignedCert,
   memoryLogger,

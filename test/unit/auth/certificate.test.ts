@@ -52,8 +52,8 @@ describe("auth/certificate", () => {
 
   it("names what is missing or mismatched", () => {
     assert.throws(() => loadCertificateCredential(tls.keyPem), CertificateError);
-    assert.throws(() => loadCertificateCredential(tls.keyPem), /no PEM certificate/);
-    assert.throws(() => loadCertificateCredential(tls.certPem), /no PEM private key/);
+    assert.throws(() => loadCertificateCredential(tls.keyPem), /holds no certificate/);
+    assert.throws(() => loadCertificateCredential(tls.certPem), /holds no private key/);
     assert.throws(() => loadCertificateCredential(tls.certPem + other.keyPem), /does not belong/);
   });
 });

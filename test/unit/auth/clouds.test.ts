@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { CLOUDS, endpointsFor } from "../../../src/auth/clouds";
-import type { Cloud } from "../../../src/config";
+import { CLOUDS, endpointsFor, type Cloud } from "../../../src/auth/clouds";
+
 
 const TENANT = "fc56268f-9454-4ea7-ab56-7475b5192ef3";
 

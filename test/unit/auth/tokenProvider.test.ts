@@ -145,7 +145,7 @@ describe("auth/tokenProvider (MSAL against a loopback token endpoint)", () => {
   });
 
   it("reports a certificate that cannot be used as a configuration fault", () => {
-    assert.throws(() => provider({ kind: "certificate", pem: tls.certPem }), (err: TokenError) => err.cause === "config_invalid" && /no PEM private key/.test(err.message));
+    assert.throws(() => provider({ kind: "certificate", pem: tls.certPem }), (err: TokenError) => err.cause === "config_invalid" && /holds no private key/.test(err.message));
   });
 
   for (const cloud of ["commercial", "gcc_high", "dod"] as const) {

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ActivityApiError } from "../../../src/api/errors";
 import { collect, type CollectOptions } from "../../../src/collector/collect";
-import type { InputConfig } from "../../../src/config";
+import type { InputConfig } from "../../../src/config/inputConfig";
 import type { SplunkEvent } from "../../../src/splunk/event";
 import type { EventSink } from "../../../src/splunk/eventSink";
 import { createLogger } from "../../../src/splunk/logger";

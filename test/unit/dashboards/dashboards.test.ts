@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DASHBOARDS, viewPath } from "../../../src/dashboards/index";
-import { APP, definition, renderXml } from "../../../src/dashboards/studio";
+import { APP_ID as APP } from "../../../src/config/constants";
+import { definition, renderXml } from "../../../src/dashboards/studio";
 import { analyseSpl, SplContext } from "../../lib/splLint";
 import { APP_ROOT, loadContext } from "./appContext";
 import {

@@ -6,7 +6,7 @@ import type { ValidationDefinition } from "../../../src/splunk/inputDefinition";
 import { createLogger } from "../../../src/splunk/logger";
 import type { Secrets } from "../../../src/splunk/secrets";
 import type { SplunkdRest } from "../../../src/splunk/splunkdRest";
-import { parseConfig } from "../../../src/splunk/validate";
+import { parseConfig } from "../../../src/config/parse";
 
 const PARAMS = { tenant_id: "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6", client_id: "11111111-2222-4333-8444-555555555555" };
 

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import type { InputConfig } from "../../../src/config";
+import type { InputConfig } from "../../../src/config/inputConfig";
 import type { InputDefinition, Stanza, ValidationDefinition } from "../../../src/splunk/inputDefinition";
 import { createLogger } from "../../../src/splunk/logger";
-import { lookupSecrets, MASK, resolveSecrets, SecretMissingError, secretUsername } from "../../../src/splunk/secrets";
+import { MASKED_SECRET as MASK } from "../../../src/config/constants";
+import { secretUsername } from "../../../src/splunk/secretNames";
+import { lookupSecrets, resolveSecrets, SecretMissingError } from "../../../src/splunk/secrets";
 import { createSplunkdRest } from "../../../src/splunk/splunkdRest";
-import { parseConfig } from "../../../src/splunk/validate";
+import { parseConfig } from "../../../src/config/parse";
 import { useRestDouble } from "../../rest-double/restDouble";
 
 const TENANT = "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6";

@@ -3,10 +3,10 @@ import type { PeerCertificate } from "node:tls";
 import {
   checkSplunkdIdentity,
   createSplunkdRest,
-  passwordEntityName,
   splunkCaFile,
   SplunkdRestError,
 } from "../../../src/splunk/splunkdRest";
+import { passwordEntityName } from "../../../src/splunk/secretNames";
 import { useRestDouble } from "../../rest-double/restDouble";
 
 describe("splunkdRest", () => {

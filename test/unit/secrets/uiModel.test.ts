@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { MASKED_SECRET as MASK } from "../../../src/config/constants";
 import { ARGUMENTS } from "../../../src/splunk/scheme";
 import {
   emptyForm,
   formFromInput,
   inputArgs,
-  MASK,
   parseLogLine,
   runSummaryText,
   statusByInput,

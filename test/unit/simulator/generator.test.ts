@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CONTENT_TYPES } from "../../../src/config";
+import { CONTENT_TYPES } from "../../../src/config/inputConfig";
 import { DEFENDER_RECORD_TYPES, generateLargeBlob, generateTenant, type GeneratedBlob } from "../../simulator/generator/generate";
 import { HOSTILE_TEXTS } from "../../simulator/generator/hostile";
 import type { AuditRecord } from "../../simulator/generator/values";

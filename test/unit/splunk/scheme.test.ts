@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ARGUMENTS, schemeXml } from "../../../src/splunk/scheme";
-import { parseConfig } from "../../../src/splunk/validate";
+import { parseConfig } from "../../../src/config/parse";
 import { parseXml } from "../../../src/splunk/xmlInput";
 
 const TENANT = "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6";

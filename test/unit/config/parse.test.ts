@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createPrivateKey } from "node:crypto";
 import type { Stanza } from "../../../src/splunk/inputDefinition";
-import { inputName, MASKED_SECRET, parseConfig } from "../../../src/splunk/validate";
+import { checkCertificateFile } from "../../../src/auth/certificate";
+import { MASKED_SECRET } from "../../../src/config/constants";
+import { inputName, parseConfig as parsePure, type ParseOptions } from "../../../src/config/parse";
 import { createClientCertificate } from "../../simulator/certificates";
 
 const TENANT = "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6";
@@ -13,11 +15,15 @@ const GOOD = { tenant_id: TENANT, client_id: CLIENT, client_secret: "s3cret valu
 /** GOOD without a client secret. */
 const NO_SECRET = { tenant_id: TENANT, client_id: CLIENT };
 
+/** parseConfig as main.ts calls it: with the certificate file check of the collecting host. */
+const parseConfig = (s: Stanza, opts: ParseOptions = {}): ReturnType<typeof parsePure> =>
+  parsePure(s, { checkCertificate: checkCertificateFile, ...opts });
+
 function stanza(params: Stanza["params"], name = "defender_o365_activity://contoso", app?: string): Stanza {
   return app ? { name, app, params } : { name, params };
 }
 
-describe("splunk/validate parseConfig", () => {
+describe("config/parse parseConfig", () => {
   let dir: string;
   let certAndKey: string;
   let certOnly: string;
@@ -124,6 +130,12 @@ describe("splunk/validate parseConfig", () => {
     assert.equal(inputName("defender_o365_activity://a b"), "a b");
   });
 
+  it("takes certificate_path as given without a checkCertificate (the browser cannot read the file)", () => {
+    const { config, errors } = parsePure(stanza({ ...NO_SECRET, certificate_path: "/nonexistent/app.pem" }));
+    assert.deepEqual(errors, []);
+    assert.equal(config?.certificatePath, "/nonexistent/app.pem");
+  });
+
   it("allows no credentials when requireSecret is false", () => {
     assert.deepEqual(parseConfig(stanza(NO_SECRET), { requireSecret: false }).errors, []);
   });
@@ -142,7 +154,7 @@ describe("splunk/validate parseConfig", () => {
     ["a certificate path that is a folder", () => ({ ...NO_SECRET, certificate_path: dir }), /is not a file/],
     ["a certificate file without a key", () => ({ ...NO_SECRET, certificate_path: certOnly }), /holds no private key/],
     ["a key file without a certificate", () => ({ ...NO_SECRET, certificate_path: keyOnly }), /holds no certificate/],
-    ["a key that does not belong to the certificate", () => ({ ...NO_SECRET, certificate_path: wrongKey }), /private key does not belong to the certificate/],
+    ["a key that does not belong to the certificate", () => ({ ...NO_SECRET, certificate_path: wrongKey }), /private key that does not belong to its first certificate/],
     ["an unknown cloud", () => ({ ...GOOD, cloud: "china" }), /cloud "china" is not one of commercial, gcc, gcc_high, dod/],
     ["an unknown content type", () => ({ ...GOOD, content_types: "Audit.General,Audit.Teams" }), /content_types has "Audit.Teams", which is not one of Audit.General/],
     ["an unknown record type name", () => ({ ...GOOD, record_types: "28,PhishyThing" }), /record_types has "PhishyThing", which is neither a record type number nor a known AuditLogRecordType name/],

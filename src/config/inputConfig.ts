@@ -1,8 +1,7 @@
 // The validated configuration of one input stanza. Built from the stanza's params by
-// src/splunk/validate.ts (the same checks as --validate-arguments); everything after it
-// works with these typed values only.
-
-export type Cloud = "commercial" | "gcc" | "gcc_high" | "dod";
+// parse.ts (the same checks as --validate-arguments); everything after it works with these
+// typed values only.
+import type { Cloud } from "../auth/clouds";
 
 export const CONTENT_TYPES = [
   "Audit.General",

@@ -1,18 +1,14 @@
 // Stanza params -> InputConfig. The same checks run for --validate-arguments (splunkd shows the
-// first message to whoever saves the input) and in run mode (a bad stanza is skipped with an
-// ERROR). Every message names the setting, shows the value and says how to fix it.
-import * as crypto from "node:crypto";
-import * as fs from "node:fs";
-import { CONTENT_TYPES, type Cloud, type ContentType, type InputConfig } from "../config";
+// first message to whoever saves the input), in run mode (a bad stanza is skipped with an
+// ERROR) and on the configuration page. Every message names the setting, shows the value and
+// says how to fix it. Pure: the certificate file is checked by the caller's checkCertificate,
+// since only the collecting host can read it (the browser bundle imports this module too).
+import { CLOUD_NAMES, type Cloud } from "../auth/clouds";
 import { recordTypeByName } from "../recordTypes";
-import type { ParamValue, Stanza } from "./inputDefinition";
+import type { ParamValue, Stanza } from "../splunk/inputDefinition";
+import { APP_ID, SCHEME } from "./constants";
+import { CONTENT_TYPES, type ContentType, type InputConfig } from "./inputConfig";
 
-export const SCHEME = "defender_o365_activity";
-export const APP_ID = "defender_o365";
-/** What inputs.conf holds once the secret moved to storage/passwords (design.md section 2). */
-export const MASKED_SECRET = "********";
-
-export const CLOUDS: readonly Cloud[] = ["commercial", "gcc", "gcc_high", "dod"];
 export const DEFAULTS = {
   cloud: "commercial" as Cloud,
   contentTypes: ["Audit.General"] as ContentType[],
@@ -22,8 +18,6 @@ export const DEFAULTS = {
 };
 export const BACKFILL_RANGE = { min: 1, max: 167 };
 export const CONCURRENCY_RANGE = { min: 1, max: 32 };
-/** A certificate file larger than this is not a PEM certificate and key. */
-const MAX_CERT_BYTES = 1024 * 1024;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -33,6 +27,8 @@ const TENANT_HELP =
 export interface ParseOptions {
   /** Require exactly one of client_secret / certificate_path (default true). When false, neither is accepted too. */
   requireSecret?: boolean;
+  /** Checks the certificate_path file and returns its problem; absent, the path is taken as given. */
+  checkCertificate?: (path: string) => string | undefined;
 }
 
 export interface ParseResult {
@@ -104,9 +100,9 @@ function boolean(value: string | undefined, key: string, fallback: boolean, erro
 
 function cloud(value: string | undefined, errors: string[]): Cloud {
   if (value === undefined) return DEFAULTS.cloud;
-  const found = CLOUDS.find((c) => c === value.toLowerCase());
+  const found = CLOUD_NAMES.find((c) => c === value.toLowerCase());
   if (found) return found;
-  errors.push(`cloud "${value}" is not one of ${CLOUDS.join(", ")}: pick the Microsoft 365 cloud your tenant lives in (default commercial)`);
+  errors.push(`cloud "${value}" is not one of ${CLOUD_NAMES.join(", ")}: pick the Microsoft 365 cloud your tenant lives in (default commercial)`);
   return DEFAULTS.cloud;
 }
 
@@ -161,49 +157,10 @@ function proxy(value: string | undefined, errors: string[]): string | undefined 
   return undefined;
 }
 
-/** Checks a PEM file holds a certificate and its private key (the key is only matched when unencrypted). */
-export function checkCertificateFile(path: string): string | undefined {
-  const fix = "give the full path of a PEM file on this host that holds the application's certificate and its private key";
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(path);
-  } catch {
-    return `certificate_path "${path}" does not exist or cannot be read by Splunk: ${fix}`;
-  }
-  if (!stat.isFile()) return `certificate_path "${path}" is not a file: ${fix}`;
-  if (stat.size > MAX_CERT_BYTES) return `certificate_path "${path}" is ${stat.size} bytes, too large for a PEM certificate: ${fix}`;
-  let pem: string;
-  try {
-    pem = fs.readFileSync(path, "utf8");
-  } catch {
-    return `certificate_path "${path}" cannot be read by the user Splunk runs as: check the file's permissions`;
-  }
-  const certBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
-  const keyBlock = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.exec(pem);
-  if (!keyBlock) return `certificate_path "${path}" holds no private key (-----BEGIN PRIVATE KEY-----): ${fix}`;
-  if (!certBlock) return `certificate_path "${path}" holds no certificate (-----BEGIN CERTIFICATE-----): ${fix}`;
-  let cert: crypto.X509Certificate;
-  try {
-    cert = new crypto.X509Certificate(certBlock[0]);
-  } catch {
-    return `certificate_path "${path}" holds a certificate that cannot be parsed: export it again as PEM`;
-  }
-  // An encrypted key needs its passphrase (storage/passwords, certificate_password) to be checked.
-  if (/ENCRYPTED/.test(keyBlock[0].split("\n")[0]) || /Proc-Type: 4,ENCRYPTED/.test(keyBlock[0])) return undefined;
-  let key: crypto.KeyObject;
-  try {
-    key = crypto.createPrivateKey(keyBlock[0]);
-  } catch {
-    return `certificate_path "${path}" holds a private key that cannot be parsed: export it again as PEM`;
-  }
-  if (!cert.checkPrivateKey(key)) return `certificate_path "${path}": the private key does not belong to the certificate`;
-  return undefined;
-}
-
 function credentials(
   secret: string | undefined,
   certPath: string | undefined,
-  requireSecret: boolean,
+  opts: ParseOptions,
   errors: string[],
 ): { clientSecret?: string; certificatePath?: string } {
   if (secret !== undefined && certPath !== undefined) {
@@ -211,11 +168,11 @@ function credentials(
     return {};
   }
   if (secret === undefined && certPath === undefined) {
-    if (requireSecret) errors.push("client_secret or certificate_path is required: give the application's client secret value, or the path of its PEM certificate and key");
+    if (opts.requireSecret ?? true) errors.push("client_secret or certificate_path is required: give the application's client secret value, or the path of its PEM certificate and key");
     return {};
   }
   if (certPath !== undefined) {
-    const problem = checkCertificateFile(certPath);
+    const problem = opts.checkCertificate?.(certPath);
     if (problem) errors.push(problem);
     return { certificatePath: certPath };
   }
@@ -249,7 +206,7 @@ export function parseConfig(stanza: Stanza, opts: ParseOptions = {}): ParseResul
   const rawSecret = p.client_secret;
   const secret = typeof rawSecret === "string" && rawSecret.trim() !== "" ? rawSecret : undefined;
   if (Array.isArray(rawSecret)) errors.push("client_secret has several values; give it one value");
-  const creds = credentials(secret, single(p, "certificate_path", errors), opts.requireSecret ?? true, errors);
+  const creds = credentials(secret, single(p, "certificate_path", errors), opts, errors);
   const publisherId = guid(single(p, "publisher_id", errors), "publisher_id", "leave it empty to use the tenant GUID, or give your publisher GUID", errors);
   const config: InputConfig = {
     name,
