@@ -1,5 +1,5 @@
-// The packaged app's configuration page in headless Chromium (Debian's /usr/bin/chromium driven
-// by playwright-core), served from the installed app as Splunk Web would serve it, against the splunkd REST double, whose
+// The packaged app's configuration page in headless Chromium (the npm package @sparticuz/chromium,
+// see chromium.ts, driven by playwright-core), served from the installed app as Splunk Web would serve it, against the splunkd REST double, whose
 // input validation runs the packaged app's --validate-arguments against the Activity API
 // simulator. Adds a tenant, tests the connection (fail, then pass), saves, and checks what reached
 // storage/passwords and inputs. Screenshots go to docs/images/ with UPDATE_SCREENSHOTS=1 (so that
@@ -16,21 +16,11 @@ import { defaultTenant, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT
 import { installApp, type Splunkd } from "../harness/splunkd";
 import { startRestDouble, type RestDouble } from "../rest-double/restDouble";
 import { harnessValidator } from "../rest-double/validator";
+import { chromiumEnv, chromiumPath, CHROMIUM_FLAGS } from "./chromium";
 import { startSplunkWeb, type SplunkWeb } from "./splunkWeb";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DOC_IMAGES = path.join(ROOT, "docs", "images");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 // A second simulated tenant whose app registration lacks admin consent (AF10001 on every call).
 const NO_CONSENT = {
@@ -52,7 +42,7 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
   const pageErrors: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium chromium-driver (.ci/run does), or set CHROMIUM_PATH`);
+    const executablePath = await chromiumPath();
     if (!existsSync(archivePath())) {
       await build();
       packageApp();
@@ -81,9 +71,10 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
       staticDir,
     });
     context = await chromium.launchPersistentContext(path.join(work, "profile"), {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
       args: CHROMIUM_FLAGS,
+      env: { ...process.env, ...chromiumEnv() },
       viewport: { width: 1360, height: 900 },
       timeout: 20_000,
     });
