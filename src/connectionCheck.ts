@@ -9,7 +9,7 @@ import { isAuditLogOff } from "./api/errors";
 import type { ActivityApi } from "./api/activityApi";
 import type { ValidationDefinition } from "./splunk/inputDefinition";
 import { createLogger, type Logger } from "./splunk/logger";
-import { lookupSecrets, SecretMissingError, type Secrets } from "./splunk/secrets";
+import { lookupSecrets, SecretError, type Secrets } from "./splunk/secrets";
 import type { SplunkdRest } from "./splunk/splunkdRest";
 
 /** splunkd waits for the validation script; keep well inside its patience. */
@@ -59,7 +59,7 @@ export async function checkConnection(
   try {
     secrets = await lookupSecrets(def, config, deps.rest);
   } catch (error) {
-    if (error instanceof SecretMissingError) return error.message;
+    if (error instanceof SecretError) return describeConnectionError(error);
     throw error;
   }
   const logger = (deps.logger ?? createLogger()).child({ input: config.name });

@@ -7,7 +7,7 @@ import type { InputConfig } from "./config/inputConfig";
 import type { EventSink } from "./splunk/eventSink";
 import type { InputDefinition } from "./splunk/inputDefinition";
 import type { Logger } from "./splunk/logger";
-import { resolveSecrets, SecretMissingError, type Secrets } from "./splunk/secrets";
+import { resolveSecrets, SecretError, type Secrets } from "./splunk/secrets";
 
 export interface RunContext {
   definition: InputDefinition;
@@ -34,8 +34,9 @@ export async function runStanza(ctx: RunContext): Promise<number> {
   try {
     secrets = await resolveSecrets(definition, config, logger);
   } catch (err) {
-    // resolveSecrets has logged which secret to re-enter.
-    if (err instanceof SecretMissingError) return 1;
+    // resolveSecrets has logged which secret to re-enter, or that splunkd did not answer (which
+    // the next run retries: nothing for the admin to fix).
+    if (err instanceof SecretError) return err.cause === "splunkd_unavailable" ? 0 : 1;
     throw err;
   }
   const scale = retryScale();

@@ -10,7 +10,7 @@ import type { InputDefinition, Stanza, ValidationDefinition } from "./inputDefin
 import type { Logger } from "./logger";
 import { MASKED_SECRET as MASK, REALM } from "../config/constants";
 import { secretUsername, type SecretArg } from "./secretNames";
-import { createSplunkdRest, type SplunkdRest } from "./splunkdRest";
+import { createSplunkdRest, isSplunkdUnavailable, SplunkdRestError, type SplunkdRest } from "./splunkdRest";
 
 export interface Secrets {
   clientSecret?: string;
@@ -36,11 +36,18 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
   { arg: "proxy_password", key: "proxyPassword", label: "proxy password", mayBeStored: (c) => !!c.proxyUrl },
 ];
 
-/** Thrown after its one ERROR line is logged: the run cannot authenticate, stop it (exit 1). */
-export class SecretMissingError extends Error {
-  constructor(message: string) {
+/**
+ * A secret the run needs could not be had. `secret_missing`: storage/passwords has no entry (or
+ * refused to give it): the admin re-enters it. `splunkd_unavailable`: splunkd did not serve the
+ * call (5xx, refused, reset, timed out): nothing to re-enter, the next run retries.
+ */
+export class SecretError extends Error {
+  constructor(
+    message: string,
+    override readonly cause: "secret_missing" | "splunkd_unavailable",
+  ) {
     super(message);
-    this.name = "SecretMissingError";
+    this.name = "SecretError";
   }
 }
 
@@ -66,24 +73,39 @@ function missingMessage(spec: SecretSpec, input: string, reason: string): string
   );
 }
 
+function unavailable(spec: SecretSpec, input: string, error: SplunkdRestError): SecretError {
+  const what = error.status > 0 ? `HTTP ${error.status}` : (error.code ?? "no answer");
+  return new SecretError(
+    `splunkd's REST API did not serve the ${spec.label} of input ${input} (${what}: ${error.message}); ` +
+      "splunkd is down, restarting or overloaded: the next run retries",
+    "splunkd_unavailable",
+  );
+}
+
 async function readStored(rest: SplunkdRest, input: string, spec: SecretSpec): Promise<string> {
   let value: string | undefined;
   try {
     value = await rest.readPassword(REALM, secretUsername(input, spec.arg));
   } catch (error) {
-    throw new SecretMissingError(
+    if (isSplunkdUnavailable(error)) throw unavailable(spec, input, error as SplunkdRestError);
+    throw new SecretError(
       missingMessage(spec, input, `could not be read from storage/passwords (${(error as Error).message})`),
+      "secret_missing",
     );
   }
-  if (value === undefined) throw new SecretMissingError(missingMessage(spec, input, "is not in storage/passwords"));
+  if (value === undefined) throw new SecretError(missingMessage(spec, input, "is not in storage/passwords"), "secret_missing");
   return value;
 }
 
-/** An optional secret (no stanza argument): its stored value, or undefined when there is none. */
+/**
+ * An optional secret (no stanza argument): its stored value, or undefined when there is none.
+ * splunkd being unavailable throws (going on without the secret would fail for the wrong reason).
+ */
 async function readOptional(rest: SplunkdRest, input: string, spec: SecretSpec, onError: (e: Error) => void): Promise<string | undefined> {
   try {
     return await rest.readPassword(REALM, secretUsername(input, spec.arg));
   } catch (error) {
+    if (isSplunkdUnavailable(error)) throw unavailable(spec, input, error as SplunkdRestError);
     onError(error as Error);
     return undefined;
   }
@@ -92,7 +114,7 @@ async function readOptional(rest: SplunkdRest, input: string, spec: SecretSpec, 
 /**
  * Secrets for a connection test (--validate-arguments): clear values as typed, masked ones read
  * from storage/passwords. Nothing is written: the stanza does not exist yet, or is being edited.
- * Throws SecretMissingError (not logged) when a masked value has no stored secret.
+ * Throws SecretError (not logged) when a masked value has no stored secret or splunkd is unavailable.
  */
 export async function lookupSecrets(
   def: ValidationDefinition,
@@ -114,8 +136,8 @@ export async function lookupSecrets(
 }
 
 /**
- * Run mode: store clear secrets and mask them in the stanza, read masked ones back. A missing or
- * unreadable secret logs one ERROR (cause=secret_missing) and throws SecretMissingError.
+ * Run mode: store clear secrets and mask them in the stanza, read masked ones back. A secret that
+ * cannot be had logs one ERROR (cause=secret_missing or splunkd_unavailable) and throws SecretError.
  */
 export async function resolveSecrets(
   def: InputDefinition,
@@ -127,39 +149,44 @@ export async function resolveSecrets(
   const given = givenSecrets(config, def.stanzas.find((s) => s.name === config.stanza));
   const secrets: Secrets = {};
   const toMask: Record<string, string> = {};
-  for (const spec of SECRET_SPECS) {
+  try {
+    for (const spec of SECRET_SPECS) await resolveOne(spec);
+  } catch (error) {
+    if (error instanceof SecretError) logger.error(error.message, { input, cause: error.cause });
+    throw error;
+  }
+  if (Object.keys(toMask).length > 0) await mask();
+  return secrets;
+
+  async function resolveOne(spec: SecretSpec): Promise<void> {
     const value = given[spec.arg];
     if (value === undefined) {
-      if (!spec.mayBeStored?.(config)) continue;
+      if (!spec.mayBeStored?.(config)) return;
       const stored = await readOptional(rest, input, spec, (error) =>
         logger.warn(`Could not read a stored ${spec.label}; going on without one`, { input, cause: "secret_unreadable", error: error.message }),
       );
       if (stored !== undefined) secrets[spec.key] = stored;
-      continue;
+      return;
     }
-    if (value !== MASK) {
-      secrets[spec.key] = value;
-      try {
-        await rest.writePassword(REALM, secretUsername(input, spec.arg), value);
-        toMask[spec.arg] = MASK;
-      } catch (error) {
-        // Still usable for this run; the stanza keeps the clear value until a run can store it.
-        logger.warn(`Could not store the ${spec.label} in storage/passwords; it stays in inputs.conf until stored`, {
-          input,
-          cause: "secret_not_stored",
-          error: (error as Error).message,
-        });
-      }
-      continue;
-    }
-    try {
+    if (value === MASK) {
       secrets[spec.key] = await readStored(rest, input, spec);
+      return;
+    }
+    secrets[spec.key] = value;
+    try {
+      await rest.writePassword(REALM, secretUsername(input, spec.arg), value);
+      toMask[spec.arg] = MASK;
     } catch (error) {
-      logger.error((error as Error).message, { input, cause: "secret_missing" });
-      throw error;
+      // Still usable for this run; the stanza keeps the clear value until a run can store it.
+      logger.warn(`Could not store the ${spec.label} in storage/passwords; it stays in inputs.conf until stored`, {
+        input,
+        cause: "secret_not_stored",
+        error: (error as Error).message,
+      });
     }
   }
-  if (Object.keys(toMask).length > 0) {
+
+  async function mask(): Promise<void> {
     try {
       await rest.updateInput(input, toMask);
       logger.info("Stored secrets in storage/passwords and masked them in the input", {
@@ -174,5 +201,4 @@ export async function resolveSecrets(
       });
     }
   }
-  return secrets;
 }

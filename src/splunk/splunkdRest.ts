@@ -1,9 +1,12 @@
 // splunkd REST for the modular input: storage/passwords and our own input stanzas, through the
 // `splunk-sdk` Service with the session key splunkd passes (reference/splunk-platform.md 3.1).
-// The SDK's own Node transport turns TLS verification off; we replace it with one that keeps it
-// on and trusts Splunk's CA (`$SPLUNK_HOME/etc/auth/cacert.pem`) beside the usual roots.
+// The SDK's own Node transport never checks certificates; ours keeps the check for a remote
+// splunkd and skips it only on loopback (see transportFor), and speaks http:// when splunkd
+// runs without SSL.
 import { existsSync, readFileSync } from "node:fs";
+import http from "node:http";
 import https from "node:https";
+import { isIPv4 } from "node:net";
 import path from "node:path";
 import tls from "node:tls";
 import { SCHEME } from "../config/constants";
@@ -26,15 +29,27 @@ export interface SplunkdRest {
   updateInput(name: string, args: Record<string, string>): Promise<void>;
 }
 
-/** A failed splunkd call: HTTP status (0 = no response) and splunkd's message text. */
+/** A failed splunkd call: HTTP status (0 = no response), splunkd's message text, the OS error code. */
 export class SplunkdRestError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** e.g. ECONNREFUSED, ETIMEDOUT, DEPTH_ZERO_SELF_SIGNED_CERT; only when there was no response. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = "SplunkdRestError";
   }
+}
+
+// A splunkd that is down, restarting or overloaded: nothing the admin must change, the next run
+// may well succeed (docs/reference/splunkd-rest-tls.md, "When splunkd cannot answer").
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** True when splunkd did not serve the call (5xx, refused, reset, timed out), as opposed to refusing it. */
+export function isSplunkdUnavailable(error: unknown): boolean {
+  if (!(error instanceof SplunkdRestError)) return false;
+  return error.status >= 500 || (error.status === 0 && error.code !== undefined && UNAVAILABLE_CODES.has(error.code));
 }
 
 /** Splunk's CA when this runs under splunkd (SPLUNK_HOME set and the file present). */
@@ -56,18 +71,26 @@ export function trustedCas(env: NodeJS.ProcessEnv = process.env): string[] {
   return cas;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "[::1]", "localhost"]);
+/** 127.0.0.0/8, ::1 or localhost: the splunkd on this host (a URL's hostname keeps IPv6 brackets). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
+}
+
+/** How one splunkd is reached: plain HTTP, or TLS with or without a certificate check. */
+export type Transport = { kind: "http" } | { kind: "https"; verify: false } | { kind: "https"; verify: true; ca: string[] };
 
 /**
- * splunkd's stock server certificate (signed by cacert.pem) is named `SplunkServerDefaultCert`,
- * not after the host, so on loopback that name is accepted once the chain has verified against
- * the trusted CAs; every other host needs a certificate that matches its name.
+ * http:// when splunkd runs without SSL. On loopback, splunkd's certificate is accepted whoever
+ * signed it: the session key came from splunkd itself on our stdin, so a local peer learns
+ * nothing it does not already hold, and sites replace splunkd's certificate with their own CA's
+ * (Splunk's own SDKs never check it either; docs/reference/splunkd-rest-tls.md). A remote
+ * server_uri is verified against Node's roots, NODE_EXTRA_CA_CERTS and Splunk's CA.
  */
-export function checkSplunkdIdentity(host: string, cert: tls.PeerCertificate): Error | undefined {
-  const error = tls.checkServerIdentity(host, cert);
-  if (!error) return undefined;
-  const cn = cert.subject?.CN;
-  return LOOPBACK.has(host) && cn === "SplunkServerDefaultCert" ? undefined : error;
+export function transportFor(serverUri: URL, env: NodeJS.ProcessEnv = process.env): Transport {
+  if (serverUri.protocol === "http:") return { kind: "http" };
+  if (isLoopbackHost(serverUri.hostname)) return { kind: "https", verify: false };
+  return { kind: "https", verify: true, ca: trustedCas(env) };
 }
 
 // --- the splunk-sdk seam -------------------------------------------------------------------
@@ -100,14 +123,12 @@ const SdkHttp = require("splunk-sdk/lib/http") as SdkHttpClass;
 const SdkServiceCtor = require("splunk-sdk/lib/service") as SdkServiceClass;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-function send(url: string, message: SdkMessage, ca: string[]): Promise<SdkResponse> {
+function send(url: string, message: SdkMessage, transport: Transport): Promise<SdkResponse> {
   return new Promise((resolve, reject) => {
     const body = message.body ?? "";
     const headers = { ...message.headers, "Content-Length": String(Buffer.byteLength(body)) };
-    const req = https.request(
-      url,
-      { method: message.method, headers, ca, checkServerIdentity: checkSplunkdIdentity, timeout: 30_000 },
-      (res) => {
+    const options = { method: message.method, headers, timeout: 30_000 };
+    const onResponse = (res: http.IncomingMessage): void => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", reject);
@@ -124,17 +145,20 @@ function send(url: string, message: SdkMessage, ca: string[]): Promise<SdkRespon
           const status = res.statusCode ?? 0;
           resolve({ response: { statusCode: status, headers: res.headers }, status, data, error: null });
         });
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("splunkd did not answer within 30 s")));
+    };
+    const req =
+      transport.kind === "http"
+        ? http.request(url, options, onResponse)
+        : https.request(url, { ...options, ...(transport.verify ? { ca: transport.ca } : { rejectUnauthorized: false }) }, onResponse);
+    req.on("timeout", () => req.destroy(Object.assign(new Error("splunkd did not answer within 30 s"), { code: "ETIMEDOUT" })));
     req.on("error", (error) => reject({ response: { statusCode: 0, headers: {} }, status: 0, data: {}, error }));
     req.end(body);
   });
 }
 
-function verifyingHttp(ca: string[]): object {
+function sdkHttp(transport: Transport): object {
   const Cls = SdkHttp.extend({
-    makeRequest: (url: string, message: SdkMessage) => send(url, message, ca),
+    makeRequest: (url: string, message: SdkMessage) => send(url, message, transport),
     parseJson: (json: string) => JSON.parse(json),
   });
   return new Cls();
@@ -142,13 +166,19 @@ function verifyingHttp(ca: string[]): object {
 
 /** splunkd's error text from a failed SDK call (its `messages[].text`, else the transport error). */
 export function toRestError(failure: unknown): SplunkdRestError {
-  if (failure instanceof Error) return new SplunkdRestError(failure.message, 0);
+  if (failure instanceof Error) return new SplunkdRestError(failure.message, 0, errorCode(failure));
   const res = failure as Partial<SdkResponse> | undefined;
   const status = typeof res?.status === "number" ? res.status : 0;
   const data = res?.data as { messages?: { text?: string }[] } | undefined;
   const text = data?.messages?.map((m) => m.text).filter(Boolean).join("; ");
   const cause = res?.error instanceof Error ? res.error.message : undefined;
-  return new SplunkdRestError(text || cause || `splunkd answered HTTP ${status}`, status);
+  const code = res?.error instanceof Error ? errorCode(res.error) : undefined;
+  return new SplunkdRestError(text || cause || `splunkd answered HTTP ${status}`, status, code);
+}
+
+function errorCode(error: Error): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === "string" ? code : undefined;
 }
 
 async function call<T>(request: () => Promise<T>): Promise<T> {
@@ -161,7 +191,7 @@ async function call<T>(request: () => Promise<T>): Promise<T> {
 
 export function createSplunkdRest(target: SplunkdTarget, env: NodeJS.ProcessEnv = process.env): SplunkdRest {
   const uri = new URL(target.serverUri);
-  const service = new SdkServiceCtor(verifyingHttp(trustedCas(env)), {
+  const service = new SdkServiceCtor(sdkHttp(transportFor(uri, env)), {
     scheme: uri.protocol.replace(":", ""),
     host: uri.hostname,
     port: uri.port || "8089",

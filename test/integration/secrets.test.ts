@@ -14,6 +14,7 @@ import { defaultTenant, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT
 import { installApp, type Splunkd } from "../harness/splunkd";
 import { startRestDouble, type RestDouble } from "../rest-double/restDouble";
 import { harnessValidator } from "../rest-double/validator";
+import { refusedPort } from "../lib/loopback";
 
 /** Every file under a folder, as text. */
 function filesUnder(dir: string): { file: string; text: string }[] {
@@ -73,10 +74,10 @@ describe("secrets in storage/passwords, end to end (packaged app, splunkd REST d
   });
 
   const stanzaParams = (): Record<string, string> => ({ ...rest.state.inputs.get("contoso")! });
-  const runOnce = (onPid?: (pid: number) => void) => {
+  const runOnce = (onPid?: (pid: number) => void, serverUri = rest.url) => {
     const handle = splunkd.startInput({
       stanzas: [{ name: "contoso", params: stanzaParams() }],
-      serverUri: rest.url,
+      serverUri,
       sessionKey: rest.sessionKey,
       checkpointDir: path.join(splunkd.splunkHome, "var", "lib", "splunk", "modinputs", "defender_o365_activity"),
       env: env(),
@@ -140,6 +141,32 @@ describe("secrets in storage/passwords, end to end (packaged app, splunkd REST d
     assert.ok(cmdlines.length === 1 && cmdlines[0].length > 0, "the run's arguments were read");
     assert.ok(!readFileSync(rest.localConf("passwords"), "utf8").includes(DEFAULT_CLIENT_SECRET), "passwords.conf is encrypted");
     assert.match(readFileSync(rest.localConf("inputs"), "utf8"), /client_secret = \*{8}/);
+  });
+
+  const expectUnavailable = async (run: ReturnType<typeof runOnce>, what: RegExp): Promise<void> => {
+    const exit = await run.exited;
+    const log = run.logs.map((l) => l.raw).join("\n");
+    assert.equal(exit.code, 0, `nothing for the admin to fix: ${log}`);
+    const errors = run.logs.filter((l) => /^ERROR/.test(l.raw));
+    assert.equal(errors.length, 1, log);
+    assert.match(errors[0].raw, what);
+    assert.match(errors[0].raw, /the next run retries.*cause=splunkd_unavailable/);
+    assert.doesNotMatch(log, /re-enter|cause=secret_missing/);
+    assert.equal(run.events.length, 0);
+  };
+
+  it("says splunkd is unavailable, not that the secret is missing, when storage/passwords answers 500", async () => {
+    rest.state.failPasswordReads = 500;
+    try {
+      await expectUnavailable(runOnce(), /did not serve the client secret of input contoso \(HTTP 500: /);
+    } finally {
+      rest.state.failPasswordReads = undefined;
+    }
+    assert.equal(rest.state.passwords.get("defender_o365:contoso:")?.password, DEFAULT_CLIENT_SECRET, "the stored secret is untouched");
+  });
+
+  it("says splunkd is unavailable when its management port refuses the connection", async () => {
+    await expectUnavailable(runOnce(undefined, `https://127.0.0.1:${await refusedPort()}`), /\(ECONNREFUSED: /);
   });
 
   it("stops with one ERROR naming what to re-enter when the stored secret is gone", async () => {

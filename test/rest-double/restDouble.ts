@@ -8,8 +8,8 @@
 // does) so tests can grep what would rest on disk.
 import { createCipheriv, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -40,6 +40,8 @@ export interface DoubleState {
   searches: string[];
   /** Simulates a key without list_storage_passwords: reads of storage/passwords answer 403. */
   forbidPasswordReads: boolean;
+  /** A splunkd that cannot serve (overloaded, restarting): reads of storage/passwords answer this 5xx. */
+  failPasswordReads?: number;
   /** Every request as `METHOD /path`, for assertions. */
   requests: string[];
 }
@@ -54,6 +56,12 @@ export interface RestDoubleOptions {
   confs?: Record<string, Record<string, Record<string, string>>>;
   /** The scheme's argument names: like splunkd, create/edit refuse any other (default: accept all). */
   schemeArgs?: readonly string[];
+  /**
+   * How splunkd serves its management port: HTTPS with the double's CA-signed certificate
+   * (default), HTTPS with a given certificate (a site's own CA), or plain HTTP
+   * (server.conf enableSplunkdSSL = false; docs/reference/splunkd-rest-tls.md).
+   */
+  listen?: { kind: "http" } | { kind: "https"; certPem: string; keyPem: string };
 }
 
 /** Settings every input accepts besides its scheme's arguments (inputs.conf.spec, [default]). */
@@ -185,6 +193,9 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
   };
 
   async function passwords(method: string, collection: string, rest: string[], body: URLSearchParams): Promise<unknown> {
+    if (state.failPasswordReads !== undefined && method === "GET") {
+      throw new HttpError(state.failPasswordReads, "Internal server error: splunkd could not complete the request");
+    }
     if (state.forbidPasswordReads && method === "GET") {
       throw new HttpError(403, "You (user=admin) do not have permission to perform this operation (requires capability: list_storage_passwords OR admin_all_objects).");
     }
@@ -340,12 +351,10 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
       });
   };
 
-  const server = https.createServer(
-    { key: readFileSync(path.join(TLS_DIR, "server-key.pem")), cert: readFileSync(path.join(TLS_DIR, "server.pem")) },
-    handler,
-  );
+  const listen = opts.listen ?? { kind: "https", certPem: readFileSync(path.join(TLS_DIR, "server.pem"), "utf8"), keyPem: readFileSync(path.join(TLS_DIR, "server-key.pem"), "utf8") };
+  const server = listen.kind === "http" ? http.createServer(handler) : https.createServer({ key: listen.keyPem, cert: listen.certPem }, handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `${listen.kind}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   persist();
 
   return {
@@ -387,6 +396,7 @@ export function useRestDouble(): () => RestDouble {
     double!.state.passwords.clear();
     double!.state.inputs.clear();
     double!.state.forbidPasswordReads = false;
+    double!.state.failPasswordReads = undefined;
   });
   return () => double!;
 }

@@ -5,10 +5,11 @@ import type { InputDefinition, Stanza, ValidationDefinition } from "../../../src
 import { createLogger } from "../../../src/splunk/logger";
 import { MASKED_SECRET as MASK } from "../../../src/config/constants";
 import { secretUsername } from "../../../src/splunk/secretNames";
-import { lookupSecrets, resolveSecrets, SecretMissingError } from "../../../src/splunk/secrets";
+import { lookupSecrets, resolveSecrets, SecretError } from "../../../src/splunk/secrets";
 import { createSplunkdRest } from "../../../src/splunk/splunkdRest";
 import { parseConfig } from "../../../src/config/parse";
 import { useRestDouble } from "../../rest-double/restDouble";
+import { refusedPort } from "../../lib/loopback";
 
 const TENANT = "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6";
 const CLIENT = "11111111-2222-4333-8444-555555555555";
@@ -69,7 +70,7 @@ describe("secrets (mask-on-first-run)", () => {
 
   it("logs one ERROR with cause=secret_missing when a masked secret is not stored", async () => {
     const { def, config } = setup({ client_secret: MASK });
-    await assert.rejects(resolveSecrets(def, config, logger(), rest()), SecretMissingError);
+    await assert.rejects(resolveSecrets(def, config, logger(), rest()), SecretError);
     assert.equal(lines.length, 1);
     assert.match(lines[0], /^ERROR The client secret of input contoso is not in storage\/passwords: re-enter it/);
     assert.match(lines[0], /cause=secret_missing/);
@@ -79,9 +80,30 @@ describe("secrets (mask-on-first-run)", () => {
   it("logs one ERROR when storage/passwords cannot be read", async () => {
     double().state.forbidPasswordReads = true;
     const { def, config } = setup({ client_secret: MASK });
-    await assert.rejects(resolveSecrets(def, config, logger(), rest()), SecretMissingError);
+    await assert.rejects(resolveSecrets(def, config, logger(), rest()), SecretError);
     assert.equal(lines.length, 1);
     assert.match(lines[0], /could not be read from storage\/passwords \(.*list_storage_passwords.*\).*cause=secret_missing/);
+  });
+
+  it("logs cause=splunkd_unavailable, not secret_missing, when splunkd answers 5xx: the next run retries", async () => {
+    double().state.failPasswordReads = 500;
+    const { def, config } = setup({ client_secret: MASK });
+    await assert.rejects(resolveSecrets(def, config, logger(), rest()), (e: unknown) => e instanceof SecretError && e.cause === "splunkd_unavailable");
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^ERROR splunkd's REST API did not serve the client secret of input contoso \(HTTP 500: .*\).*the next run retries.*cause=splunkd_unavailable/);
+    assert.doesNotMatch(lines[0], /re-enter/);
+  });
+
+  it("logs cause=splunkd_unavailable when splunkd refuses the connection, for an optional secret too", async () => {
+    const { def, config } = setup({ client_secret: MASK, proxy_url: "http://proxy.example:3128" });
+    const down = createSplunkdRest({ serverUri: `https://127.0.0.1:${await refusedPort()}`, sessionKey: "k", app: "defender_o365" }, {});
+    await assert.rejects(resolveSecrets(def, config, logger(), down), SecretError);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /\(ECONNREFUSED: .*\).*the next run retries.*cause=splunkd_unavailable/);
+    const typed = setup({ proxy_url: "http://proxy.example:3128", client_secret: "typed" });
+    const validation: ValidationDefinition = { ...typed.def, item: typed.def.stanzas[0] };
+    const looked = await lookupSecrets(validation, typed.config, down).catch((e: unknown) => e);
+    assert.ok(looked instanceof SecretError && looked.cause === "splunkd_unavailable", String(looked));
   });
 
   it("still runs with the clear value when storage/passwords refuses the write, and says so", async () => {

@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
-import type { PeerCertificate } from "node:tls";
 import {
-  checkSplunkdIdentity,
   createSplunkdRest,
+  isLoopbackHost,
+  isSplunkdUnavailable,
   splunkCaFile,
   SplunkdRestError,
+  transportFor,
+  trustedCas,
 } from "../../../src/splunk/splunkdRest";
 import { passwordEntityName } from "../../../src/splunk/secretNames";
-import { useRestDouble } from "../../rest-double/restDouble";
+import { startRestDouble, useRestDouble } from "../../rest-double/restDouble";
+import { createTlsMaterial } from "../../simulator/certificates";
+import { refusedPort } from "../../lib/loopback";
 
 describe("splunkdRest", () => {
   const double = useRestDouble();
@@ -56,13 +60,58 @@ describe("splunkdRest", () => {
     await assert.rejects(wrong.readPassword("defender_o365", "contoso"), (e: unknown) => e instanceof SplunkdRestError && e.status === 401);
   });
 
-  it("keeps TLS verification on: without Splunk's CA the loopback certificate is refused", async () => {
-    await assert.rejects(rest({}).readPassword("defender_o365", "contoso"), (e: unknown) => {
-      assert.ok(e instanceof SplunkdRestError);
-      assert.equal(e.status, 0);
-      assert.match(e.message, /certificate/i);
-      return true;
-    });
+  it("accepts a loopback splunkd's certificate that no CA here signs (a site's own CA)", async () => {
+    const own = await createTlsMaterial(); // its CA is trusted nowhere: not Node's roots, not cacert.pem
+    const site = await startRestDouble({ listen: { kind: "https", certPem: own.certPem, keyPem: own.keyPem } });
+    try {
+      const client = createSplunkdRest({ serverUri: site.url, sessionKey: site.sessionKey, app: "defender_o365" }, {});
+      await client.writePassword("defender_o365", "contoso", "s3cret");
+      assert.equal(await client.readPassword("defender_o365", "contoso"), "s3cret");
+    } finally {
+      await site.close();
+    }
+  });
+
+  it("speaks plain HTTP to a splunkd without SSL", async () => {
+    const plain = await startRestDouble({ listen: { kind: "http" } });
+    try {
+      assert.match(plain.url, /^http:\/\/127\.0\.0\.1:/);
+      const client = createSplunkdRest({ serverUri: plain.url, sessionKey: plain.sessionKey, app: "defender_o365" }, {});
+      await client.writePassword("defender_o365", "contoso", "s3cret");
+      assert.equal(await client.readPassword("defender_o365", "contoso"), "s3cret");
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it("verifies a remote splunkd against Node's roots, NODE_EXTRA_CA_CERTS and Splunk's CA; loopback and http are not verified", () => {
+    const env = { SPLUNK_HOME: double().splunkHome };
+    const remote = transportFor(new URL("https://splunk.example.com:8089"), env);
+    assert.deepEqual(remote, { kind: "https", verify: true, ca: trustedCas(env) });
+    assert.ok(remote.kind === "https" && remote.verify && remote.ca.length > trustedCas({}).length, "Splunk's CA is among them");
+    assert.deepEqual(transportFor(new URL("https://127.0.0.1:8089"), env), { kind: "https", verify: false });
+    assert.deepEqual(transportFor(new URL("https://[::1]:8089"), env), { kind: "https", verify: false });
+    assert.deepEqual(transportFor(new URL("http://splunk.example.com:8089"), env), { kind: "http" });
+  });
+
+  it("takes 127.0.0.0/8, ::1 and localhost as loopback, nothing else", () => {
+    for (const host of ["127.0.0.1", "127.1.2.3", "[::1]", "::1", "localhost", "LOCALHOST"]) assert.ok(isLoopbackHost(host), host);
+    for (const host of ["128.0.0.1", "10.0.0.1", "127.0.0.1.example.com", "localhost.example.com", "[::2]", "splunk"]) {
+      assert.ok(!isLoopbackHost(host), host);
+    }
+  });
+
+  it("tells an unavailable splunkd (5xx, refused) from one that refuses the call (4xx)", async () => {
+    double().state.failPasswordReads = 503;
+    const overloaded = await rest().readPassword("defender_o365", "contoso").catch((e: unknown) => e);
+    assert.ok(overloaded instanceof SplunkdRestError && overloaded.status === 503 && isSplunkdUnavailable(overloaded));
+    const refused = createSplunkdRest({ serverUri: `https://127.0.0.1:${await refusedPort()}`, sessionKey: "k", app: "defender_o365" }, {});
+    const down = await refused.readPassword("defender_o365", "contoso").catch((e: unknown) => e);
+    assert.ok(down instanceof SplunkdRestError && down.status === 0 && down.code === "ECONNREFUSED" && isSplunkdUnavailable(down), String(down));
+    double().state.failPasswordReads = undefined;
+    double().state.forbidPasswordReads = true;
+    const forbidden = await rest().readPassword("defender_o365", "contoso").catch((e: unknown) => e);
+    assert.ok(forbidden instanceof SplunkdRestError && forbidden.status === 403 && !isSplunkdUnavailable(forbidden));
   });
 
   it("finds Splunk's CA only under SPLUNK_HOME/etc/auth/cacert.pem", () => {
@@ -71,11 +120,4 @@ describe("splunkdRest", () => {
     assert.match(splunkCaFile({ SPLUNK_HOME: double().splunkHome }) ?? "", /etc\/auth\/cacert\.pem$/);
   });
 
-  it("accepts splunkd's stock certificate name on loopback only", () => {
-    const cert = { subject: { CN: "SplunkServerDefaultCert" }, subjectaltname: undefined } as unknown as PeerCertificate;
-    assert.equal(checkSplunkdIdentity("127.0.0.1", cert), undefined);
-    assert.ok(checkSplunkdIdentity("splunk.example.com", cert) instanceof Error);
-    const other = { subject: { CN: "evil" } } as unknown as PeerCertificate;
-    assert.ok(checkSplunkdIdentity("127.0.0.1", other) instanceof Error);
-  });
 });
