@@ -211,20 +211,36 @@ export interface InputStatus {
   problem?: LogLine;
 }
 
+// A splunkd.log line holding a script's stderr (docs/reference/splunkd-log.md):
+//   <date> <time> <zone> <LEVEL> ExecProcessor [<thread>] - message from "<script>" <text>
+// splunkd takes a leading level word off the stderr line and logs the line at that level, so the
+// level is the header's; <text> may still start with one. On Windows <script> is quoted twice
+// (""C:\...\defender_o365_activity.cmd""). A bare stderr line (`LEVEL text`) parses too.
+const LEVEL = "(DEBUG|INFO|WARN|WARNING|ERROR|FATAL)";
+const SPLUNKD_LINE = new RegExp(`^\\S+ \\S+ [+-]\\d{4}\\s+${LEVEL}\\s+ExecProcessor\\b.*? - message from "(?:"[^"]*"(?:\\s+"[^"]*")*|[^"]*)"\\s+(.*)$`);
+const STDERR_LINE = new RegExp(`^${LEVEL}\\s+(.*)$`);
+const IN_TEXT_LEVEL = new RegExp(`^${LEVEL}\\s+`);
+
+function levelAndText(raw: string): { level: string; text: string } | undefined {
+  const header = SPLUNKD_LINE.exec(raw);
+  if (header) return { level: header[1], text: header[2].replace(IN_TEXT_LEVEL, "").trim() };
+  const bare = STDERR_LINE.exec(raw.trim());
+  return bare ? { level: bare[1], text: bare[2] } : undefined;
+}
+
 /** `LEVEL message key=value key="quoted value"` (src/splunk/logger.ts) from a splunkd.log line. */
 export function parseLogLine(raw: string, time: string): LogLine | undefined {
-  const from = /message from "[^"]*"\s+(.*)$/.exec(raw);
-  const text = (from ? from[1] : raw).trim();
-  const m = /^(DEBUG|INFO|WARN|ERROR)\s+(.*)$/.exec(text);
-  if (!m) return undefined;
+  const line = levelAndText(raw);
+  if (!line) return undefined;
   const fields: Record<string, string> = {};
   const pair = /(\w+)=("((?:[^"\\]|\\.)*)"|\S*)/g;
   let first: number | undefined;
-  for (let p = pair.exec(m[2]); p; p = pair.exec(m[2])) {
+  for (let p = pair.exec(line.text); p; p = pair.exec(line.text)) {
     first ??= p.index;
     fields[p[1]] = p[3] !== undefined ? p[3].replace(/\\(.)/g, "$1") : p[2];
   }
-  return { time, level: m[1], message: m[2].slice(0, first ?? m[2].length).trim(), fields };
+  const level = line.level === "WARNING" ? "WARN" : line.level;
+  return { time, level, message: line.text.slice(0, first ?? line.text.length).trim(), fields };
 }
 
 /** Search rows (newest first, `_time` and `_raw`) -> status per input name. */
