@@ -2,7 +2,7 @@
 // one `run_summary` line per input and content type per run; WARN/ERROR lines carry `cause=`)
 // and from the events themselves (indexing lag).
 import { DashboardSpec } from "./studio";
-import { PROBLEMS, RUN_SUMMARY } from "./searches";
+import { PROBLEMS, RUN_SUMMARY, STARTUP_PROBLEMS } from "./searches";
 
 const EVENTS =
   "`defender_o365_index` (eventtype=defender_o365_email OR eventtype=defender_o365_urlclick OR eventtype=defender_o365_file " +
@@ -77,6 +77,17 @@ export const collectionHealth: DashboardSpec = {
       id: "problems",
       label: "Errors and warnings",
       rows: [
+        [
+          {
+            id: "startup_problems",
+            title: "Input cannot start (splunkd ModularInputs)",
+            description: "splunkd runs the input with --scheme at start; when that fails (no Node.js: cause node_missing) no input of this app runs on the host.",
+            type: "splunk.table",
+            query: `${STARTUP_PROBLEMS} | stats count, latest(_time) as last_seen, latest(log_text) as latest_message, values(cause) as cause by host problem | eval last_seen=strftime(last_seen, "%Y-%m-%d %H:%M:%S") | sort - last_seen`,
+            width: 1200,
+            height: 200,
+          },
+        ],
         [
           {
             id: "problems_over_time",

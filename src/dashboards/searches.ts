@@ -40,5 +40,7 @@ export const ATTACHMENTS =
 
 /** The run summaries the modular input logs at the end of each run, filtered by the input text box. */
 export const RUN_SUMMARY = '`defender_o365_run_summary` | search input=$input_name|s$';
+/** splunkd's own WARN and ERROR lines (component ModularInputs) about starting this scheme. */
+export const STARTUP_PROBLEMS = "`defender_o365_startup_problems`";
 /** WARN and ERROR lines of the modular input, with their `cause`. */
 export const PROBLEMS = '`defender_o365_collection_problems` | search input=$input_name|s$';

@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { formatLine } from "../../../src/splunk/logger";
 import { expandMacros, splitTopLevel } from "../../lib/splLint";
-import { loadContext } from "./appContext";
+import { APP_ROOT, loadContext } from "./appContext";
 
 /**
  * A splunkd.log line for what a modular input wrote to stderr (splunk-platform reference 1.7:
@@ -55,5 +57,35 @@ describe("collection health macros read the input's splunkd.log lines", () => {
     assert.equal(f.cause, "throttled");
     assert.equal(f.input, '"Contoso prod"', "captured with its quotes; the macro's eval trims them");
     assert.match(loadContext().macros.get("defender_o365_collection_fields")?.definition ?? "", /eval input=trim\(input, "\\""\)/);
+  });
+
+  // splunkd's own lines when `--scheme` fails at start (docs/reference/splunkd-log.md).
+  const node = formatLine("ERROR", "No Node.js 20.18.1 or later found", { cause: "node_missing" });
+  const startup = [
+    `11-26-2026 07:00:01.234 +0000 ERROR ModularInputs [1 MainThread] - <stderr> Introspecting scheme=defender_o365_activity: ${node}`,
+    "11-26-2026 07:00:01.300 +0000 ERROR ModularInputs [1 MainThread] - Introspecting scheme=defender_o365_activity: script running failed (exited with code 1).",
+    '11-26-2026 07:00:01.310 +0000 ERROR ModularInputs [1 MainThread] - Unable to initialize modular input "defender_o365_activity" defined in the app "defender_o365": Introspecting scheme=defender_o365_activity: script running failed (exited with code 1)..',
+  ];
+
+  it("ModularInputs lines of this scheme: introspection stderr with its cause, failure, not initialised", () => {
+    const macros = loadContext().macros;
+    assert.match(macros.get("defender_o365_startup_log")?.definition ?? "", /component=ModularInputs "scheme=defender_o365_activity"/);
+    const [stderr, failed, init] = startup.map((l) => rexFields("defender_o365_startup_problems", l));
+    assert.equal(stderr.cause, "node_missing");
+    assert.match(stderr.log_text, /^ERROR No Node\.js/);
+    assert.equal(failed.log_text, "script running failed (exited with code 1).");
+    assert.equal(failed.cause, undefined);
+    assert.equal(init.log_text, "script running failed (exited with code 1)..");
+  });
+
+  it("the collection health dashboard, an alert and the README's node_missing search cover them", () => {
+    const saved = fs.readFileSync(path.join(APP_ROOT, "default", "savedsearches.conf"), "utf8");
+    assert.match(saved, /^search = `defender_o365_startup_problems`/m);
+    const view = fs.readFileSync(path.join(APP_ROOT, "default", "data", "ui", "views", "collection_health.xml"), "utf8");
+    assert.match(view, /defender_o365_startup_problems/);
+    const readme = fs.readFileSync(path.join(APP_ROOT, "README.md"), "utf8");
+    const search = /`(index=_internal[^`]*cause=node_missing[^`]*)`/.exec(readme)?.[1] ?? "";
+    assert.match(search, /component=ExecProcessor/);
+    assert.match(search, /component=ModularInputs/);
   });
 });

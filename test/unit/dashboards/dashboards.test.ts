@@ -75,7 +75,7 @@ describe("dashboards", () => {
   it("start every search from the defender_o365_index macro or the collection log macros", () => {
     for (const [name, view] of views) {
       for (const [dsId, ds] of dataSources(view.definition)) {
-        assert.match(ds.options?.query ?? "", /^`defender_o365_(index|run_summary|collection_problems)`/, `${name}/${dsId}`);
+        assert.match(ds.options?.query ?? "", /^`defender_o365_(index|run_summary|collection_problems|startup_problems)`/, `${name}/${dsId}`);
       }
     }
   });
