@@ -39,16 +39,19 @@ export const stderrSink: LineSink = (line) => {
   process.stderr.write(line + "\n");
 };
 
-export function createLogger(sink: LineSink = stderrSink, minLevel: Level = "INFO", base: Fields = {}): Logger {
+/** Turns one log call into its line; formatLine for splunkd, JSON for the standalone collector. */
+export type LineFormat = (level: Level, message: string, fields: Fields) => string;
+
+export function createLogger(sink: LineSink = stderrSink, minLevel: Level = "INFO", base: Fields = {}, format: LineFormat = formatLine): Logger {
   const emit = (level: Level, message: string, fields?: Fields): void => {
     if (ORDER[level] < ORDER[minLevel]) return;
-    sink(formatLine(level, message, { ...base, ...fields }));
+    sink(format(level, message, { ...base, ...fields }));
   };
   return {
     debug: (m, f) => emit("DEBUG", m, f),
     info: (m, f) => emit("INFO", m, f),
     warn: (m, f) => emit("WARN", m, f),
     error: (m, f) => emit("ERROR", m, f),
-    child: (fields) => createLogger(sink, minLevel, { ...base, ...fields }),
+    child: (fields) => createLogger(sink, minLevel, { ...base, ...fields }, format),
   };
 }
