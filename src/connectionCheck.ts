@@ -5,7 +5,7 @@
 // key splunkd passes) -> a token -> GET /subscriptions/list.
 import type { InputConfig } from "./config/inputConfig";
 import { createActivityApi } from "./api/factory";
-import { isAuditLogOff } from "./api/errors";
+import { isCause, type Cause } from "./errors/causes";
 import type { ActivityApi } from "./api/activityApi";
 import type { ValidationDefinition } from "./splunk/inputDefinition";
 import { createLogger, type Logger } from "./splunk/logger";
@@ -22,13 +22,9 @@ export interface CheckDeps {
   timeoutMs?: number;
 }
 
-/** The cause code an admin acts on: the error's own, or read from its AF code / message. */
-export function causeOf(error: Error & { code?: unknown }): string | undefined {
-  if (typeof error.cause === "string") return error.cause;
-  if (error.code === "AF10001") return "consent_missing";
-  if (isAuditLogOff(error.message) || /audit logging is off/i.test(error.message)) return "audit_log_off";
-  if (typeof error.code === "string" && /^AF2001[0-3]$/.test(error.code)) return "tenant_invalid";
-  return undefined;
+/** The cause code an admin acts on, which API and token errors carry (src/errors/table.ts). */
+export function causeOf(error: Error): Cause | undefined {
+  return typeof error.cause === "string" && isCause(error.cause) ? error.cause : undefined;
 }
 
 /**

@@ -5,7 +5,8 @@
 // streamed rather than buffered.
 import { request, type Dispatcher } from "undici";
 import type { ActivityApi } from "./activityApi";
-import { ActivityApiError, isAuditLogOff, policyForCode } from "./errors";
+import { ActivityApiError, isAuditLogOff } from "./errors";
+import { API_ERROR, AUDIT_LOG_OFF, TRANSIENT, ruleFor } from "../errors/table";
 import type { ContentItem, Subscription } from "./types";
 import { BACKOFF_DEFAULTS, RetryEpisodes, parseRetryAfter, retryDelayMs, type BackoffOptions } from "./backoff";
 import type { TokenProvider } from "../auth/tokenProvider";
@@ -98,27 +99,6 @@ function snippet(text: string, max = 200): string {
   return text.replace(/\s+/g, " ").trim().slice(0, max);
 }
 
-const HINTS: Record<string, string> = {
-  AF10001:
-    "the app lacks the Office 365 Management APIs application permission ActivityFeed.Read with admin consent (or the token is for another cloud)",
-  AF20010: "the tenant in the URL is not the token's tenant: check tenant_id",
-  AF20011: "the tenant does not exist or was deleted: check tenant_id",
-  AF20012: "the tenant is incorrectly configured",
-  AF20013: "tenant_id must be the tenant's GUID",
-  AF20020: "invalid content type",
-  AF20022: "no subscription for this content type: start it",
-  AF20023: "the subscription is disabled: start it again",
-  AF20030: "the time window is invalid (over 24 h, or older than 7 days: check this host's clock)",
-  AF20055: "the time window is invalid (over 24 h, older than 7 days, or start after end)",
-  AF20031: "the nextPage token is invalid: restart the window",
-  AF20050: "the content does not exist",
-  AF20051: "the content expired (over 7 days old)",
-  AF429: "throttled by Microsoft's per-tenant quota",
-};
-
-const AUDIT_OFF =
-  "unified audit logging is off for this tenant (the API says 'Tenant ... does not exist'): turn on auditing in Microsoft Purview > Audit; it takes up to 60 minutes";
-
 /** Turns a failed response into an ActivityApiError keyed on its AF code. */
 export function parseApiError(operation: string, status: number, body: string, retryAfterSeconds?: number): ActivityApiError {
   let code: string | undefined;
@@ -135,16 +115,16 @@ export function parseApiError(operation: string, status: number, body: string, r
   }
   const where = `Activity API ${operation} failed (HTTP ${status}${code ? ` ${code}` : ""})`;
   if (!code && isAuditLogOff(serverMessage)) {
-    return new ActivityApiError(`${where}: ${AUDIT_OFF}`, status, undefined, retryAfterSeconds, "fatal");
+    return new ActivityApiError(`${where}: ${AUDIT_LOG_OFF.fix}`, status, undefined, retryAfterSeconds, AUDIT_LOG_OFF);
   }
-  const hint = code ? HINTS[code] : undefined;
+  const rule = ruleFor(code, status);
   const text = snippet(serverMessage, 300);
   return new ActivityApiError(
-    `${where}${hint ? `: ${hint}` : ""}${text ? ` [server: ${text}]` : ""}`,
+    `${where}${rule.fix ? `: ${rule.fix}` : ""}${text ? ` [server: ${text}]` : ""}`,
     status,
     code,
     retryAfterSeconds,
-    policyForCode(code, status),
+    rule,
   );
 }
 
@@ -164,7 +144,7 @@ export function parseJsonArray(operation: string, body: string): unknown[] {
     200,
     undefined,
     undefined,
-    "transient",
+    TRANSIENT,
   );
 }
 
@@ -181,7 +161,7 @@ export function parseContentItems(body: string): ContentItem[] {
         200,
         undefined,
         undefined,
-        "transient",
+        TRANSIENT,
       );
     }
   }
@@ -197,7 +177,7 @@ export function parseSubscriptions(body: string): Subscription[] {
         200,
         undefined,
         undefined,
-        "transient",
+        TRANSIENT,
       );
     }
   }
@@ -282,7 +262,7 @@ export class ActivityApiClient implements ActivityApi {
           200,
           undefined,
           undefined,
-          "transient",
+          TRANSIENT,
         );
       }
       seen.add(url);
@@ -312,7 +292,7 @@ export class ActivityApiClient implements ActivityApi {
             res.statusCode,
             undefined,
             undefined,
-            "transient",
+            TRANSIENT,
           );
         }
         const length = header(res.headers, "content-length");
@@ -334,7 +314,7 @@ export class ActivityApiClient implements ActivityApi {
         0,
         undefined,
         undefined,
-        "fatal",
+        API_ERROR,
       );
     }
     let refreshed = false;
@@ -358,7 +338,7 @@ export class ActivityApiClient implements ActivityApi {
             401,
             err.code,
             undefined,
-            "fatal",
+            API_ERROR,
           );
         }
         if (err.policy !== "throttled" && err.policy !== "transient") throw err;

@@ -13,6 +13,7 @@ import { MsalTokenProvider, type Credential } from "../auth/tokenProvider";
 import { TokenError } from "../auth/tokenErrors";
 import type { ActivityApi } from "./activityApi";
 import { ActivityApiError } from "./errors";
+import { API_ERROR } from "../errors/table";
 import { ActivityApiClient } from "./client";
 import type { BackoffOptions } from "./backoff";
 import { acquireDispatcher, type HttpOptions } from "./http";
@@ -97,7 +98,7 @@ export function createActivityApi(
       backoff: opts.backoff,
       signal: lifetime.signal,
       onClose: async () => {
-        lifetime.abort(new ActivityApiError("Activity API client closed", 0, undefined, undefined, "fatal"));
+        lifetime.abort(new ActivityApiError("Activity API client closed", 0, undefined, undefined, API_ERROR));
         await shared.release();
       },
     });

@@ -12,6 +12,7 @@ import {
 } from "../../../src/api/client";
 import { ActivityApiError } from "../../../src/api/errors";
 import { TokenError } from "../../../src/auth/tokenErrors";
+import { API_ERROR } from "../../../src/errors/table";
 import { memoryLogger, sendJson, startHttpServer, type Handler, type Recorded, type TestServer } from "./fixtures";
 
 const TENANT = "fc56268f-9454-4ea7-ab56-7475b5192ef3";
@@ -387,7 +388,7 @@ describe("api/client against a loopback server", () => {
     });
     const pending = h.client.listSubscriptions();
     while (h.server.requests.length === 0) await new Promise((r) => setImmediate(r));
-    closing.abort(new ActivityApiError("Activity API client closed", 0, undefined, undefined, "fatal"));
+    closing.abort(new ActivityApiError("Activity API client closed", 0, undefined, undefined, API_ERROR));
     await assert.rejects(pending, /client closed/);
     assert.equal(h.server.requests.length, 1);
   });

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ActivityApiError } from "../../../src/api/errors";
+import { parseApiError } from "../../../src/api/client";
 import { collect, type CollectOptions } from "../../../src/collector/collect";
 import type { InputConfig } from "../../../src/config/inputConfig";
 import type { SplunkEvent } from "../../../src/splunk/event";
@@ -220,7 +221,8 @@ describe("collect", () => {
   });
 
   it("stops with one clear ERROR when consent is missing", async () => {
-    api.listErrors = [new ActivityApiError("permission set () does not include ActivityFeed.Read", 401, "AF10001")];
+    // As the client words it: the AF code's fix from the error table, then the server's text.
+    api.listErrors = [parseApiError("list subscriptions", 401, JSON.stringify({ error: { code: "AF10001", message: "permission set () does not include ActivityFeed.Read" } }))];
     const r = await run();
     assert.equal(r.fatal?.cause, "consent_missing");
     assert.equal(logs.filter((l) => l.startsWith("ERROR")).length, 1);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ActivityApi } from "../../../src/api/activityApi";
 import { ActivityApiError } from "../../../src/api/errors";
+import { parseApiError } from "../../../src/api/client";
 import { checkConnection, describeConnectionError } from "../../../src/connectionCheck";
 import type { ValidationDefinition } from "../../../src/splunk/inputDefinition";
 import { createLogger } from "../../../src/splunk/logger";
@@ -67,8 +68,8 @@ describe("checkConnection", () => {
   });
 
   it("recognises audit logging off", () => {
-    const error = new ActivityApiError("Activity API subscriptions/list failed (HTTP 400): unified audit logging is off for this tenant", 400, undefined);
-    assert.match(describeConnectionError(error), /\[audit_log_off\]/);
+    const body = JSON.stringify({ error: { code: "ListSubscriptions failed. Exception: Microsoft.Office.Compliance.Audit.DataServiceException: Tenant 41 does not exist." } });
+    assert.match(describeConnectionError(parseApiError("list subscriptions", 400, body)), /^Connection test failed \[audit_log_off\]: .*unified audit logging is off/);
   });
 
   it("says what to re-enter when the masked secret is not stored", async () => {

@@ -1,0 +1,47 @@
+// Every `cause=<code>` the app writes to splunkd.log. Dashboards, alerts, macros and docs
+// search on these words, so they are one closed list: a new cause is added here, with what it
+// tells the admin (test/unit/errors/causes.test.ts checks every searched cause is listed).
+
+export const CAUSES = {
+  // configuration: fix the input or the app registration
+  config_invalid: "a setting of the input is missing or wrong",
+  invalid_arguments: "splunkd ran the script with arguments it does not know",
+  auth_failed: "Entra ID refused the credential (wrong or expired secret, unregistered certificate)",
+  consent_missing: "the app registration lacks ActivityFeed.Read or its admin consent",
+  tenant_not_found: "Entra ID does not know the tenant (tenant_id or cloud)",
+  tenant_invalid: "the Activity API rejected the tenant (AF20010-AF20013)",
+  audit_log_off: "the tenant's unified audit log is off",
+  subscription_disabled: "a content type's subscription is off and auto_subscribe is 0",
+  api_error: "the Activity API refused the request for another reason",
+  // secrets in storage/passwords
+  secret_missing: "a secret the input needs is neither in the stanza nor in storage/passwords",
+  secret_unreadable: "a stored secret could not be read; the run goes on without it",
+  secret_not_stored: "a clear secret could not be moved to storage/passwords (retried next run)",
+  secret_not_masked: "the stanza's clear secret could not be replaced by the mask (retried next run)",
+  // the service: retried, reported once per episode
+  throttled: "Microsoft's per-tenant quota: waiting before retrying",
+  transient: "a 5xx, timeout or reset: retrying with backoff",
+  network: "the login host cannot be reached (network, proxy or TLS trust)",
+  window_rejected: "the API rejected a time window; it is re-planned on the server's clock",
+  clock_skew: "this host's clock differs from the API's",
+  blob_broken: "a content blob broke off or did not parse; it is fetched again",
+  // data lost for good (alerts)
+  horizon_exceeded: "content older than the API's 7-day horizon can no longer be listed",
+  content_expired: "a listed blob expired before it was fetched",
+  // records and state
+  bad_record_time: "a record's time could not be read; Splunk picks its time",
+  checkpoint_reset: "the checkpoint was unreadable or for another tenant; collecting again from backfill_hours",
+  // the process
+  collector_error: "an unexpected fault stopped one content type; the next run resumes",
+  internal_error: "an unexpected fault ended the process",
+  stop_timeout: "the collector did not stop within the grace period after a stop signal",
+  stdout_closed: "splunkd closed the event stream",
+  node_warning: "Node.js printed a warning",
+  node_missing: "the launcher found no suitable Node.js",
+} as const;
+
+export type Cause = keyof typeof CAUSES;
+
+export function isCause(value: string): value is Cause {
+  return Object.prototype.hasOwnProperty.call(CAUSES, value);
+}
