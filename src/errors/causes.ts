@@ -31,6 +31,13 @@ export const CAUSES = {
   // records and state
   bad_record_time: "a record's time could not be read; Splunk picks its time",
   checkpoint_reset: "the checkpoint was unreadable or for another tenant; collecting again from backfill_hours",
+  // the standalone collector's HTTP Event Collector (src/hec/)
+  hec_token_invalid: "HEC refused the token (missing, disabled or unknown)",
+  hec_rejected: "HEC refused the events (index not allowed, wrong URL, a channel required)",
+  hec_ack_disabled: "indexer acknowledgement is off for the HEC token",
+  hec_busy: "HEC is busy (503 or 429): retrying",
+  hec_unreachable: "HEC cannot be reached: retrying",
+  hec_ack_timeout: "HEC did not acknowledge a batch in time; it is sent again",
   // the process
   collector_error: "an unexpected fault stopped one content type; the next run resumes",
   internal_error: "an unexpected fault ended the process",

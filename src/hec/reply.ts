@@ -1,4 +1,5 @@
 // What an HEC answer means for the sender (docs/reference/hec.md 2 and 3). Pure.
+import type { Cause } from "../errors/causes";
 
 /** HEC's JSON answer body. */
 export interface HecReply {
@@ -9,7 +10,7 @@ export interface HecReply {
 }
 
 /** Cause codes of HEC faults (log `cause=`). */
-export type HecCause = "hec_token_invalid" | "hec_rejected" | "hec_ack_disabled" | "hec_busy" | "hec_unreachable" | "hec_ack_timeout";
+export type HecCause = Extract<Cause, `hec_${string}`>;
 
 export type Verdict =
   | { kind: "ok"; ackId?: number }
