@@ -85,7 +85,11 @@ export function App({ api }: { api: InputsApi }): React.JSX.Element {
           onCancel={() => setEditing(undefined)}
           onSaved={(name) => {
             setEditing(undefined);
-            void act(`Saved tenant input ${name}.`, async () => undefined);
+            void act(`Saved tenant input ${name}.`, () =>
+              api.markConfigured().catch((error: unknown) => {
+                throw new Error(`Saved tenant input ${name}, but Splunk Web was not told that setup is done, so it may keep opening this page first: ${(error as Error).message}`);
+              }),
+            );
           }}
         />
       ) : (

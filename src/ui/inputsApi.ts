@@ -3,7 +3,7 @@
 // The connection test creates a disabled probe input, because splunkd runs the scheme's
 // --validate-arguments (whose connection test reads the probe's secret back) on create and
 // returns its message; the probe and its secrets are removed again (docs/ui-design.md).
-import { REALM, SCHEME } from "../config/constants";
+import { APP_ID, REALM, SCHEME } from "../config/constants";
 import { passwordEntityName, SECRET_ARGS, secretUsername, type SecretArg } from "../splunk/secretNames";
 import {
   effectiveSecrets,
@@ -17,6 +17,7 @@ import {
 import { SplunkdError, type Call } from "./splunkd";
 
 const INPUTS = `data/inputs/${SCHEME}`;
+const APP_ENDPOINT = `/services/apps/local/${APP_ID}`;
 function passwordPath(username: string): string {
   return `storage/passwords/${encodeURIComponent(passwordEntityName(REALM, username))}`;
 }
@@ -120,8 +121,18 @@ export function createInputsApi(call: Call) {
       }
       const inUse = effectiveSecrets(form, stored);
       for (const arg of SECRET_ARGS) if (!inUse[arg] && stored[arg]) await deleteSecret(secretUsername(name, arg));
-      // Setup done: Splunk Web stops sending admins to this page first.
-      await call("POST", "configs/conf-app/install", { is_configured: "1" }).catch(() => undefined);
+    },
+
+    /**
+     * Setup is done once an input is saved. Through the apps endpoint (not the conf file), so
+     * splunkd updates the app's state at once and Splunk Web stops opening this page first
+     * (docs/reference/splunk-setup.md). Only the first save writes.
+     */
+    async markConfigured(): Promise<void> {
+      const app = await call("GET", APP_ENDPOINT);
+      const configured = app.entry?.[0]?.content?.configured;
+      if (configured === true || configured === "1" || configured === "true") return;
+      await call("POST", APP_ENDPOINT, { configured: "1" });
     },
 
     async setDisabled(name: string, disabled: boolean): Promise<void> {

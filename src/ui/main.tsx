@@ -9,13 +9,7 @@ import { createCall } from "./splunkd";
 
 export const MOUNT_ID = "defender-o365-configuration";
 
-function mount(): void {
-  let host = document.getElementById(MOUNT_ID);
-  if (!host) {
-    host = document.createElement("div");
-    host.id = MOUNT_ID;
-    document.body.appendChild(host);
-  }
+function mount(host: HTMLElement): void {
   createRoot(host).render(
     <SplunkThemeProvider family="enterprise" colorScheme="light" density="comfortable">
       <App api={createInputsApi(createCall(APP_ID))} />
@@ -23,5 +17,23 @@ function mount(): void {
   );
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
-else mount();
+/**
+ * Simple XML may run the view's script before it has rendered the panel's <html>, so wait for
+ * the placeholder rather than mount somewhere else on the page (outside the panel).
+ */
+export function whenElement(id: string, then: (host: HTMLElement) => void, doc: Document = document): void {
+  const found = doc.getElementById(id);
+  if (found) {
+    then(found);
+    return;
+  }
+  const observer = new MutationObserver(() => {
+    const host = doc.getElementById(id);
+    if (!host) return;
+    observer.disconnect();
+    then(host);
+  });
+  observer.observe(doc.documentElement, { childList: true, subtree: true });
+}
+
+whenElement(MOUNT_ID, mount);

@@ -114,6 +114,9 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
         throw new Error(`the page did not render (browser errors: ${pageErrors.join("; ") || "none"}): ${e.message}`);
       });
     await page.getByText("No tenant configured yet").waitFor();
+    // Splunk Web builds the panel after the view's script ran: the page must sit in the panel.
+    assert.equal(await page.locator("#defender-o365-configuration").count(), 1, "one placeholder, none added elsewhere");
+    assert.equal(await page.locator('.dashboard-body #defender-o365-configuration [data-test="dfo365-configuration"]').count(), 1);
     await page.getByRole("button", { name: "Add tenant" }).click();
 
     await fill("name", "contoso");
@@ -155,7 +158,9 @@ describe("configuration page in a browser (Chromium, Splunk Web stand-in, splunk
     assert.equal(input?.tenant_id, DEFAULT_TENANT_ID);
     assert.equal(input?.api_url, sim.url);
     assert.ok(!readFileSync(rest.localConf("inputs"), "utf8").includes(DEFAULT_CLIENT_SECRET), "inputs.conf holds no secret");
+    // Setup completes through the apps endpoint, which Splunk Web's setup redirect reads.
     assert.equal(rest.state.confs.get("app")?.get("install")?.is_configured, "1");
+    assert.ok(rest.state.requests.includes("POST /services/apps/local/defender_o365"), "configured=1 through apps/local");
     const writes = web.proxied.filter((r) => r.method !== "GET");
     assert.ok(writes.length > 0 && writes.every((r) => r.csrf), "every write carried the CSRF token");
     assert.ok(rest.state.searches.some((s) => s.includes("run_summary")), "the status search ran");

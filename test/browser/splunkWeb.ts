@@ -1,7 +1,8 @@
 // A Splunk Web stand-in for the browser test: serves the app's `configuration` view the way
-// Splunk Web renders a Simple XML dashboard (the <html> panel's markup, `window.$C` with
-// SPLUNKD_PATH and MRSPARKLE_PORT_NUMBER, then the view's `script` from
-// /<locale>/static/app/<app>/), and proxies /<locale>/splunkd/__raw/... to splunkd with the
+// Splunk Web renders a Simple XML dashboard (`window.$C` with SPLUNKD_PATH and
+// MRSPARKLE_PORT_NUMBER, the view's `script` from /<locale>/static/app/<app>/, and the <html>
+// panel's markup built later in the browser, so the script can run before its panel exists:
+// docs/reference/splunk-setup.md), and proxies /<locale>/splunkd/__raw/... to splunkd with the
 // session's key. Like Splunk Web it requires, on every state-changing request, the
 // X-Splunk-Form-Key header to equal the `splunkweb_csrf_token_<port>` cookie (what
 // @splunk/splunk-utils sends; reference/splunk-platform.md 8.2.3).
@@ -78,8 +79,9 @@ export async function startSplunkWeb(opts: SplunkWebOptions): Promise<SplunkWeb>
 .dashboard-body{padding:0 8px 24px}</style>
 <script>window.$C = ${JSON.stringify($C)};</script></head>
 <body><div class="bar">splunk&gt;enterprise &nbsp; Apps &#9662;</div><div class="app">Defender for Office 365 &nbsp;|&nbsp; Overview &nbsp; Dashboards &nbsp; <b>${view.label}</b></div>
-<div class="dashboard-body">${view.html}</div>
-<script src="/${locale}/static/app/${app}/${view.script}"></script></body></html>`;
+<div class="dashboard-body"></div>
+<script src="/${locale}/static/app/${app}/${view.script}"></script>
+<script>setTimeout(() => { document.querySelector(".dashboard-body").innerHTML = ${JSON.stringify(view.html).replace(/</g, "\\u003c")}; }, 300);</script></body></html>`;
   };
 
   const proxy = async (req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> => {

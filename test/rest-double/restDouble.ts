@@ -292,6 +292,19 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
     return feed(base, collection, [...stanzas].map(([n, kv]) => entry(base, collection, n, app, kv)));
   }
 
+  // apps/local/{name}: `configured` is app.conf's [install] is_configured; POST configured=1
+  // completes setup (docs/reference/splunk-setup.md).
+  function appEndpoint(method: string, collection: string, body: URLSearchParams): unknown {
+    const install = state.confs.get("app")?.get("install") ?? {};
+    if (method === "POST") {
+      const configured = body.get("configured");
+      if (configured !== null) install.is_configured = /^(1|true)$/i.test(configured) ? "1" : "0";
+      state.confs.set("app", new Map([...(state.confs.get("app") ?? new Map<string, Record<string, string>>()), ["install", install]]));
+      persist();
+    } else if (method !== "GET") throw new HttpError(405, `Method ${method} not allowed`);
+    return feed(base, collection, [entry(base, collection, app, app, { configured: /^(1|true)$/i.test(install.is_configured ?? "") })]);
+  }
+
   async function route(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
     const url = new URL(req.url ?? "/", base);
     const method = req.method ?? "GET";
@@ -326,6 +339,9 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
     }
     if (rest[0] === "configs" && rest[1]?.startsWith("conf-")) {
       return wrap(await confs(method, `${prefix}/configs/${rest[1]}`, rest[1].slice(5), rest.slice(2), body));
+    }
+    if (rest[0] === "apps" && rest[1] === "local" && rest[2] === app && rest.length === 3) {
+      return wrap(appEndpoint(method, `${prefix}/apps/local`, body));
     }
     if (rest[0] === "data" && rest[1] === "indexes" && method === "GET") {
       const collection = `${prefix}/data/indexes`;
