@@ -107,6 +107,7 @@ async function taStyleRun(world: World, backfillHours: number): Promise<DrainFig
     apiUrl: world.sim.url,
     authorityUrl: world.sim.url,
     autoSubscribe: true,
+    graphBackfill: false,
     interval: 300,
   };
   const logger = createLogger(() => undefined);

@@ -1,5 +1,5 @@
-// App-only access tokens for the Activity API: one MSAL confidential client (client
-// credentials flow, reference/activity-api.md 1.2) per API client, with a client secret or a
+// App-only access tokens for the Activity API (or, with another scope, Microsoft Graph): one
+// MSAL confidential client (client credentials flow, reference/activity-api.md 1.2) per API client, with a client secret or a
 // certificate. The token is cached and renewed a few minutes before it expires (Microsoft
 // suggests renewing ahead of the ~1 h lifetime); invalidate() forces a new one after a 401.
 import { ConfidentialClientApplication, LogLevel, type Configuration } from "@azure/msal-node";
@@ -30,6 +30,8 @@ export interface TokenProvider {
 
 export interface TokenProviderOptions {
   endpoints: Endpoints;
+  /** The `<resource>/.default` scope to ask for; default the Activity API's (endpoints.scope). */
+  scope?: string;
   clientId: string;
   credential: Credential;
   dispatcher: Dispatcher;
@@ -134,7 +136,7 @@ export class MsalTokenProvider implements TokenProvider {
     let result;
     try {
       // Our cache decides when to renew, so MSAL's own cache is bypassed.
-      result = await this.app.acquireTokenByClientCredential({ scopes: [this.options.endpoints.scope], skipCache: true });
+      result = await this.app.acquireTokenByClientCredential({ scopes: [this.options.scope ?? this.options.endpoints.scope], skipCache: true });
     } catch (err) {
       if (this.options.signal?.aborted) throw this.options.signal.reason;
       throw toTokenError(err, this.loginHost);

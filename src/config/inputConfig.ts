@@ -35,6 +35,10 @@ export interface InputConfig {
   apiUrl?: string;
   authorityUrl?: string;
   autoSubscribe: boolean;
+  /** Collect what is past the Activity API's 7-day horizon from Microsoft Graph's audit log query API. */
+  graphBackfill: boolean;
+  /** Override of the Graph origin (scheme://host[:port]), like apiUrl. */
+  graphUrl?: string;
   index?: string;
   host?: string;
   /** Seconds between runs (Splunk's `interval`), used to size lag alerts. */

@@ -17,6 +17,13 @@ export const DEFAULTS = {
   interval: 300,
 };
 export const BACKFILL_RANGE = { min: 1, max: 167 };
+/** With graph_backfill = 1 history comes from Graph's audit log search (180 days on standard licences). */
+export const GRAPH_BACKFILL_RANGE = { min: 1, max: 4320 };
+/**
+ * Clouds where Graph's audit log query API is not offered (docs/reference/graph-audit-query.md:
+ * the API lists the global service only; GCC tenants use the global service).
+ */
+export const GRAPH_UNSUPPORTED_CLOUDS: readonly Cloud[] = ["gcc_high", "dod"];
 export const CONCURRENCY_RANGE = { min: 1, max: 32 };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -193,6 +200,31 @@ function interval(value: string | undefined): number {
   return Number.isFinite(n) && n > 0 ? n : DEFAULTS.interval;
 }
 
+/** backfill_hours: up to 167 from the Activity API alone, up to 4320 with graph_backfill = 1. */
+function backfillHours(value: string | undefined, graphBackfill: boolean, errors: string[]): number {
+  const limit = graphBackfill ? GRAPH_BACKFILL_RANGE : BACKFILL_RANGE;
+  const inner: string[] = [];
+  const hours = integer(value, "backfill_hours", GRAPH_BACKFILL_RANGE, DEFAULTS.backfillHours, inner);
+  if (inner.length === 0 && hours <= limit.max) return hours;
+  errors.push(
+    graphBackfill
+      ? `backfill_hours "${value}" must be a whole number from ${limit.min} to ${limit.max} (default ${DEFAULTS.backfillHours})`
+      : `backfill_hours "${value}" must be a whole number from ${limit.min} to ${limit.max} (default ${DEFAULTS.backfillHours}): the Activity API keeps 7 days; set graph_backfill = 1 to collect up to ${GRAPH_BACKFILL_RANGE.max} hours from Microsoft Graph`,
+  );
+  return DEFAULTS.backfillHours;
+}
+
+function graphBackfill(value: string | undefined, cloudName: Cloud, errors: string[]): boolean {
+  const on = boolean(value, "graph_backfill", false, errors);
+  if (on && GRAPH_UNSUPPORTED_CLOUDS.includes(cloudName)) {
+    errors.push(
+      `graph_backfill = 1 is not available with cloud ${cloudName}: Microsoft Graph's audit log query API is offered in the global service only (GCC uses it; GCC High and DoD do not). Set graph_backfill = 0`,
+    );
+    return false;
+  }
+  return on;
+}
+
 export function parseConfig(stanza: Stanza, opts: ParseOptions = {}): ParseResult {
   const errors: string[] = [];
   const p = stanza.params;
@@ -207,6 +239,8 @@ export function parseConfig(stanza: Stanza, opts: ParseOptions = {}): ParseResul
   const secret = typeof rawSecret === "string" && rawSecret.trim() !== "" ? rawSecret : undefined;
   if (Array.isArray(rawSecret)) errors.push("client_secret has several values; give it one value");
   const creds = credentials(secret, single(p, "certificate_path", errors), opts, errors);
+  const cloudName = cloud(single(p, "cloud", errors), errors);
+  const graph = graphBackfill(single(p, "graph_backfill", errors), cloudName, errors);
   const publisherId = guid(single(p, "publisher_id", errors), "publisher_id", "leave it empty to use the tenant GUID, or give your publisher GUID", errors);
   const config: InputConfig = {
     name,
@@ -215,16 +249,18 @@ export function parseConfig(stanza: Stanza, opts: ParseOptions = {}): ParseResul
     tenantId: tenantId ?? "",
     clientId: clientId ?? "",
     ...creds,
-    cloud: cloud(single(p, "cloud", errors), errors),
+    cloud: cloudName,
     contentTypes: contentTypes(list(p, "content_types"), errors),
     recordTypes: recordTypes(list(p, "record_types"), errors),
-    backfillHours: integer(single(p, "backfill_hours", errors), "backfill_hours", BACKFILL_RANGE, DEFAULTS.backfillHours, errors),
+    backfillHours: backfillHours(single(p, "backfill_hours", errors), graph, errors),
     maxConcurrency: integer(single(p, "max_concurrency", errors), "max_concurrency", CONCURRENCY_RANGE, DEFAULTS.maxConcurrency, errors),
     publisherId: publisherId ?? tenantId ?? "",
     proxyUrl: proxy(single(p, "proxy_url", errors), errors),
     apiUrl: baseUrl(single(p, "api_url", errors), "api_url", "https://manage.office.com", errors),
     authorityUrl: baseUrl(single(p, "authority_url", errors), "authority_url", "https://login.microsoftonline.com", errors),
     autoSubscribe: boolean(single(p, "auto_subscribe", errors), "auto_subscribe", true, errors),
+    graphBackfill: graph,
+    graphUrl: baseUrl(single(p, "graph_url", errors), "graph_url", "https://graph.microsoft.com", errors),
     index: eventIndex(single(p, "index", errors)),
     host: single(p, "host", errors),
     interval: interval(single(p, "interval", errors)),

@@ -3,7 +3,7 @@
 // defaults are not documented) and no XML declaration, as both Splunk SDKs do.
 import { CLOUD_NAMES } from "../auth/clouds";
 import { CONTENT_TYPES } from "../config/inputConfig";
-import { BACKFILL_RANGE, CONCURRENCY_RANGE, DEFAULTS } from "../config/parse";
+import { BACKFILL_RANGE, CONCURRENCY_RANGE, DEFAULTS, GRAPH_BACKFILL_RANGE } from "../config/parse";
 import { element, escapeAttribute } from "./xml";
 
 export interface SchemeArgument {
@@ -102,11 +102,12 @@ export const ARGUMENTS: readonly SchemeArgument[] = [
   {
     name: "backfill_hours",
     title: "Backfill hours",
-    description: `Hours of history to collect on the first run, ${BACKFILL_RANGE.min} to ${BACKFILL_RANGE.max} (default ${DEFAULTS.backfillHours}).`,
+    description: `Hours of history to collect on the first run, ${BACKFILL_RANGE.min} to ${BACKFILL_RANGE.max} (default ${DEFAULTS.backfillHours}); up to ${GRAPH_BACKFILL_RANGE.max} with graph_backfill = 1.`,
     dataType: "number",
     requiredOnCreate: false,
     requiredOnEdit: false,
-    validation: rangeRule("backfill_hours", BACKFILL_RANGE),
+    // The 167-hour limit without graph_backfill is checked by --validate-arguments, which sees both.
+    validation: rangeRule("backfill_hours", GRAPH_BACKFILL_RANGE),
   },
   {
     name: "max_concurrency",
@@ -163,6 +164,23 @@ export const ARGUMENTS: readonly SchemeArgument[] = [
     title: "Start subscriptions",
     description: "1 (default): start missing or disabled Activity API subscriptions for the content types; 0: only report them.",
     dataType: "boolean",
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+  },
+  {
+    name: "graph_backfill",
+    title: "Backfill from Microsoft Graph",
+    description:
+      "1: what the Activity API no longer serves (older than 7 days) is collected from Microsoft Graph's audit log query API; needs the Graph application permission AuditLogsQuery.Read.All with admin consent. Not offered for gcc_high and dod. 0 (default): off.",
+    dataType: "boolean",
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+  },
+  {
+    name: "graph_url",
+    title: "Graph URL override",
+    description: "Advanced: https://host[:port] replacing https://graph.microsoft.com (private endpoints, test doubles).",
+    dataType: "string",
     requiredOnCreate: false,
     requiredOnEdit: false,
   },

@@ -11,6 +11,7 @@ import { installApp, type Params, type Splunkd } from "../harness/splunkd";
 const DESIGN_ARGS = [
   "tenant_id", "client_id", "client_secret", "certificate_path", "cloud", "content_types", "record_types",
   "backfill_hours", "max_concurrency", "publisher_id", "proxy_url", "api_url", "authority_url", "auto_subscribe",
+  "graph_backfill", "graph_url",
 ];
 /** Added beside them ("more may be added"): the other two secrets, masked on the first run. */
 const SECRET_ARGS = ["certificate_password", "proxy_password"];
@@ -97,7 +98,8 @@ describe("protocol: the packaged launcher run as splunkd runs it", function () {
       const byName = new Map(args.map((a) => [a.name, a.children]));
       assert.match(byName.get("tenant_id")!.validation, /^validate\(isnull\('tenant_id'\) OR match\('tenant_id', "\^\[0-9A-Fa-f\]\{8\}-/);
       assert.equal(byName.get("backfill_hours")!.data_type, "number");
-      assert.match(byName.get("backfill_hours")!.validation, /<= 167/);
+      assert.match(byName.get("backfill_hours")!.validation, /<= 4320/);
+      assert.equal(byName.get("graph_backfill")!.data_type, "boolean");
     });
   });
 

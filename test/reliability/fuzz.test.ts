@@ -133,6 +133,7 @@ describe(`fuzz: ${RECORDS} hostile records (FUZZ_SEED=${SEED})`, function () {
       maxConcurrency: 4,
       publisherId: TENANT,
       autoSubscribe: true,
+      graphBackfill: false,
       interval: 300,
     };
     try {

@@ -67,6 +67,7 @@ describe("api/factory: token + API end to end on one loopback HTTPS double", () 
       apiUrl: server.origin,
       authorityUrl: server.origin,
       autoSubscribe: true,
+      graphBackfill: false,
       interval: 300,
       ...overrides,
     };

@@ -37,6 +37,7 @@ function config(over: Partial<InputConfig> = {}): InputConfig {
     maxConcurrency: 3,
     publisherId: "11111111-2222-3333-4444-555555555555",
     autoSubscribe: true,
+    graphBackfill: false,
     interval: 300,
     ...over,
   };

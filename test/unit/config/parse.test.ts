@@ -66,6 +66,7 @@ describe("config/parse parseConfig", () => {
       maxConcurrency: 8,
       publisherId: TENANT,
       autoSubscribe: true,
+      graphBackfill: false,
       interval: 300,
     });
   });
@@ -161,6 +162,12 @@ describe("config/parse parseConfig", () => {
     ["backfill_hours of 0", () => ({ ...GOOD, backfill_hours: "0" }), /backfill_hours "0" must be a whole number from 1 to 167/],
     ["backfill_hours beyond the 7-day horizon", () => ({ ...GOOD, backfill_hours: "168" }), /backfill_hours "168" must be a whole number from 1 to 167/],
     ["backfill_hours that is not a number", () => ({ ...GOOD, backfill_hours: "24h" }), /backfill_hours "24h"/],
+    ["backfill_hours past 167 without graph_backfill, naming the way past it", () => ({ ...GOOD, backfill_hours: "240" }), /backfill_hours "240" must be a whole number from 1 to 167 .*set graph_backfill = 1 to collect up to 4320 hours/],
+    ["backfill_hours past 4320 with graph_backfill", () => ({ ...GOOD, graph_backfill: "1", backfill_hours: "4321" }), /backfill_hours "4321" must be a whole number from 1 to 4320/],
+    ["graph_backfill for GCC High, with the reason", () => ({ ...GOOD, cloud: "gcc_high", graph_backfill: "1" }), /graph_backfill = 1 is not available with cloud gcc_high: .*global service only/],
+    ["graph_backfill for DoD", () => ({ ...GOOD, cloud: "dod", graph_backfill: "1" }), /graph_backfill = 1 is not available with cloud dod/],
+    ["a graph_backfill that is no boolean", () => ({ ...GOOD, graph_backfill: "2" }), /graph_backfill "2" must be 1 \(on\) or 0 \(off\)/],
+    ["a graph_url with a path", () => ({ ...GOOD, graph_url: "https://graph.example.test/v1.0" }), /graph_url ".*" must be https:\/\/host\[:port\] with no path/],
     ["max_concurrency above 32", () => ({ ...GOOD, max_concurrency: "33" }), /max_concurrency "33" must be a whole number from 1 to 32/],
     ["a publisher_id that is no GUID", () => ({ ...GOOD, publisher_id: "me" }), /publisher_id "me" is not a GUID/],
     ["a proxy URL with a password", () => ({ ...GOOD, proxy_url: "http://u:pw@proxy:3128" }), /proxy_url must not hold a password: .*proxy_password/],
@@ -177,6 +184,21 @@ describe("config/parse parseConfig", () => {
       assert.ok(errors.some((e) => message.test(e)), `no error matching ${message} in ${JSON.stringify(errors)}`);
     });
   }
+
+  it("accepts up to 4320 backfill hours with graph_backfill = 1, for commercial and GCC", () => {
+    for (const cloud of ["commercial", "gcc"]) {
+      const { config, errors } = parseConfig(stanza({ ...GOOD, cloud, graph_backfill: "1", backfill_hours: "4320", graph_url: "https://127.0.0.1:8443/" }));
+      assert.deepEqual(errors, []);
+      assert.equal(config!.graphBackfill, true);
+      assert.equal(config!.backfillHours, 4320);
+      assert.equal(config!.graphUrl, "https://127.0.0.1:8443");
+    }
+  });
+
+  it("keeps graph_backfill off by default", () => {
+    const { config } = parseConfig(stanza({ ...GOOD, cloud: "dod" }));
+    assert.equal(config!.graphBackfill, false);
+  });
 
   it("reports every problem at once", () => {
     const { errors } = parseConfig(stanza({ tenant_id: "x", client_id: "y", cloud: "z", backfill_hours: "0" }));
