@@ -27,7 +27,7 @@ export interface ApiFactoryOptions {
 }
 
 /** storage/passwords hands back the mask only if the stanza was never unmasked. */
-function usable(value: string | undefined): string | undefined {
+export function usable(value: string | undefined): string | undefined {
   return value && value !== MASKED_SECRET ? value : undefined;
 }
 

@@ -4,6 +4,7 @@
 // says how to fix it. Pure: the certificate file is checked by the caller's checkCertificate,
 // since only the collecting host can read it (the browser bundle imports this module too).
 import { CLOUD_NAMES, type Cloud } from "../auth/clouds";
+import { GRAPH_UNSUPPORTED_CLOUDS } from "../graph/endpoints";
 import { recordTypeByName } from "../recordTypes";
 import type { ParamValue, Stanza } from "../splunk/inputDefinition";
 import { APP_ID, SCHEME } from "./constants";
@@ -19,11 +20,6 @@ export const DEFAULTS = {
 export const BACKFILL_RANGE = { min: 1, max: 167 };
 /** With graph_backfill = 1 history comes from Graph's audit log search (180 days on standard licences). */
 export const GRAPH_BACKFILL_RANGE = { min: 1, max: 4320 };
-/**
- * Clouds where Graph's audit log query API is not offered (docs/reference/graph-audit-query.md:
- * the API lists the global service only; GCC tenants use the global service).
- */
-export const GRAPH_UNSUPPORTED_CLOUDS: readonly Cloud[] = ["gcc_high", "dod"];
 export const CONCURRENCY_RANGE = { min: 1, max: 32 };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -216,6 +212,7 @@ function backfillHours(value: string | undefined, graphBackfill: boolean, errors
 
 function graphBackfill(value: string | undefined, cloudName: Cloud, errors: string[]): boolean {
   const on = boolean(value, "graph_backfill", false, errors);
+  // docs/reference/graph-audit-query.md 2.3: the global service only; GCC tenants use it.
   if (on && GRAPH_UNSUPPORTED_CLOUDS.includes(cloudName)) {
     errors.push(
       `graph_backfill = 1 is not available with cloud ${cloudName}: Microsoft Graph's audit log query API is offered in the global service only (GCC uses it; GCC High and DoD do not). Set graph_backfill = 0`,

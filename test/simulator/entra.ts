@@ -23,6 +23,7 @@ export interface EntraContext {
 }
 
 export const ACTIVITY_FEED_ROLE = "ActivityFeed.Read";
+export const GRAPH_AUDIT_ROLE = "AuditLogsQuery.Read.All";
 const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /** Entra's error body; the description starts with the AADSTS code and ends with trace lines. */
@@ -152,7 +153,9 @@ export function tokenRequest(ctx: EntraContext, ref: string, form: URLSearchPara
     ver: "1.0",
   };
   // An app without admin consent still gets a token, just without the app role (reference 1.3).
-  if (!tenant.consentMissing) claims.roles = [ACTIVITY_FEED_ROLE];
+  // Graph's audit log permission rides on the same app registration (docs/reference/graph-audit-query.md 2.1).
+  const roles = [...(tenant.consentMissing ? [] : [ACTIVITY_FEED_ROLE]), ...(tenant.graphConsentMissing ? [] : [GRAPH_AUDIT_ROLE])];
+  if (roles.length > 0) claims.roles = roles;
   return {
     status: 200,
     body: {

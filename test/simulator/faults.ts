@@ -13,9 +13,15 @@ export type RequestKind =
   | "list"
   | "content"
   | "blob"
-  | "other";
+  | "other"
+  | "graph_create"
+  | "graph_get"
+  | "graph_records"
+  | "graph_list";
 
 export const API_KINDS: readonly RequestKind[] = ["start", "stop", "list", "content", "blob", "other"];
+/** Microsoft Graph's audit log query API (test/simulator/graph.ts); faults reach it only when `on` names them. */
+export const GRAPH_KINDS: readonly RequestKind[] = ["graph_create", "graph_get", "graph_records", "graph_list"];
 
 export interface FaultSelector {
   /** The next N matching requests. */
@@ -45,17 +51,20 @@ export interface Faults {
   expire?: readonly string[];
   /** Content types whose subscription the service disables now (every tenant). */
   disableSubscription?: readonly ContentType[];
+  /** Graph audit log queries created while this fires end as `failed` instead of `succeeded`. */
+  failedQueries?: FaultSelector;
   /** Lifetime of access tokens issued from now on. */
   tokenLifetimeSeconds?: number;
 }
 
-const SELECTORS = ["throttle", "internalErrors", "resets", "truncatedBlobs", "garbledBlobs", "nextPageLoop"] as const;
+const SELECTORS = ["throttle", "internalErrors", "resets", "truncatedBlobs", "garbledBlobs", "nextPageLoop", "failedQueries"] as const;
 export type SelectorName = (typeof SELECTORS)[number];
 
 const DEFAULT_KINDS: Partial<Record<SelectorName, readonly RequestKind[]>> = {
   truncatedBlobs: ["blob"],
   garbledBlobs: ["blob"],
   nextPageLoop: ["content"],
+  failedQueries: ["graph_create"],
 };
 
 /** The live fault set: decides, per request, which selectors fire. */

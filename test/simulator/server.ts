@@ -14,6 +14,7 @@ import { DEFAULT_BACKLOG, defaultTenant } from "./defaults";
 import { type EntraContext, type HttpAnswer, openIdConfiguration, tokenRequest } from "./entra";
 import { afError, type FeedContext, handleFeed, methodName, tooManyRequests } from "./feed";
 import { FaultState, type Faults, type RequestKind } from "./faults";
+import { GraphService, graphThrottled, type GraphOptions } from "./graph";
 import { generateLargeBlob, generateTenant, type GeneratedBlob, type RecordSource } from "./generator/generate";
 import { hashSeed, Rng } from "./generator/prng";
 import type { AuditRecord } from "./generator/values";
@@ -34,6 +35,8 @@ export interface SimulatorOptions {
   clock?: () => number;
   /** Seed for fractional faults. */
   seed?: number;
+  /** Microsoft Graph's audit log query API (./graph.ts): versions served, lifecycle, page size. */
+  graph?: GraphOptions;
   port?: number;
 }
 
@@ -71,6 +74,8 @@ export interface Simulator {
   readonly caFile: string;
   readonly caPem: string;
   readonly requestLog: RequestLogEntry[];
+  /** The Graph stand-in: its queries (spans asked, filters, polls) for assertions. */
+  readonly graph: GraphService;
   addTenant(options: TenantOptions): void;
   /** Every record the simulator holds for the tenant (all blobs, visible or not), by Id. */
   records(tenantId: string, contentType?: ContentType): Map<string, AuditRecord>;
@@ -168,8 +173,16 @@ interface Route {
   contentId?: string;
 }
 
+const GRAPH_PATH = ["security", "auditLog", "queries"];
+
+function graphKind(method: string, rest: string[]): RequestKind {
+  if (rest.length === 0) return method === "POST" ? "graph_create" : "graph_list";
+  return rest[1] === "records" ? "graph_records" : "graph_get";
+}
+
 function route(method: string, segments: string[]): Route {
   const [first, second, third, fourth] = segments;
+  if (GRAPH_PATH.every((s, i) => segments[i + 1] === s)) return { kind: graphKind(method, segments.slice(4)), operation: "graph" };
   if (first === "api" && (second === "v1.0" || second === "v1") && fourth === "activity" && segments[4] === "feed") {
     const rest = segments.slice(5);
     const operation = rest.join("/");
@@ -206,6 +219,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let faults = new FaultState({}, seed);
   let publishSerial = 0;
   let url = "";
+  const graph = new GraphService(options.graph);
 
   const now = (): number => clock() + faults.clockSkewMs;
   const findTenant = (ref: string): SimTenant | undefined => {
@@ -265,6 +279,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (active.fires("throttle", r.kind)) {
       entry.fault = "throttle";
       const t = active.faults.throttle;
+      if (r.operation === "graph") return send(res, entry, graphThrottled(t?.retryAfterSeconds));
       return send(res, entry, tooManyRequests(methodName(r.operation ?? ""), entry.publisherId, t?.status ?? 403, t?.retryAfterSeconds));
     }
     if (active.fires("internalErrors", r.kind)) {
@@ -277,6 +292,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return send(res, entry, r.operation === "keys" ? { status: 200, body: { keys: [] } } : openIdConfiguration(entra, r.tenantRef ?? ""));
     }
     if (r.kind === "token") return send(res, entry, tokenRequest(entra, r.tenantRef ?? "", new URLSearchParams(body)));
+    if (r.operation === "graph") {
+      const graphContext = {
+        baseUrl: url,
+        now: now(),
+        tokenKey,
+        records: (id: string) => (tenants.has(id) ? [...uniqueRecords(id).values()] : undefined),
+        failThisQuery: () => active.fires("failedQueries", r.kind),
+      };
+      const answer = graph.handle(graphContext, { method, version: segments[0], rest: segments.slice(4), query: parsed.searchParams, authorization: req.headers.authorization, body });
+      return send(res, entry, answer);
+    }
     if (r.tenantRef === undefined || r.operation === undefined) {
       return send(res, entry, afError(404, "NotFound", `No resource matches ${method} ${parsed.pathname}.`));
     }
@@ -345,24 +371,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return contentId;
   }
 
+  function uniqueRecords(tenantId: string, contentType?: ContentType): Map<string, AuditRecord> {
+    const out = new Map<string, AuditRecord>();
+    for (const blob of tenantOrThrow(tenantId).allBlobs(contentType)) {
+      for (let i = 0; i < blob.records.count; i++) {
+        const id = blob.records.id(i);
+        if (!out.has(id)) out.set(id, JSON.parse(blob.records.text(i)) as AuditRecord);
+      }
+    }
+    return out;
+  }
+
   return {
     url,
     caFile,
     caPem: tls.caPem,
     requestLog,
+    graph,
     addTenant,
     now,
     tenant: (id) => tenants.get(id.toLowerCase()),
-    records(tenantId, contentType) {
-      const out = new Map<string, AuditRecord>();
-      for (const blob of tenantOrThrow(tenantId).allBlobs(contentType)) {
-        for (let i = 0; i < blob.records.count; i++) {
-          const id = blob.records.id(i);
-          if (!out.has(id)) out.set(id, JSON.parse(blob.records.text(i)) as AuditRecord);
-        }
-      }
-      return out;
-    },
+    records: uniqueRecords,
     recordIds(tenantId, contentType) {
       const out = new Set<string>();
       for (const blob of tenantOrThrow(tenantId).allBlobs(contentType)) {

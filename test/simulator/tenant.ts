@@ -38,6 +38,8 @@ export interface TenantOptions {
   auditLogOff?: boolean;
   /** Admin consent missing: tokens carry no ActivityFeed.Read role (AF10001 on every call). */
   consentMissing?: boolean;
+  /** Graph's AuditLogsQuery.Read.All not consented: tokens lack that role (Graph answers 403). */
+  graphConsentMissing?: boolean;
   /** Generated history; `false` for none (default: DEFAULT_BACKLOG of ./defaults). */
   backlog?: BacklogOptions | false;
   /** Requests per minute before AF429 (default: the simulator's, 2,000). */
@@ -103,6 +105,7 @@ export class SimTenant {
   readonly domains: string[];
   readonly auditLogOff: boolean;
   readonly consentMissing: boolean;
+  readonly graphConsentMissing: boolean;
   readonly quota: MinuteQuota;
   readonly subscriptions = new Map<ContentType, SubscriptionState>();
   /** Time of the last accepted /subscriptions/start per content type (15-minute throttle). */
@@ -117,6 +120,7 @@ export class SimTenant {
     this.domains = (options.domains ?? []).map((d) => d.toLowerCase());
     this.auditLogOff = options.auditLogOff ?? false;
     this.consentMissing = options.consentMissing ?? false;
+    this.graphConsentMissing = options.graphConsentMissing ?? false;
     this.quota = new MinuteQuota(options.quotaPerMinute ?? defaultQuota);
     for (const client of options.clients) this.clients.set(client.clientId.toLowerCase(), registerClient(client));
     for (const ct of options.subscriptions ?? CONTENT_TYPES) this.subscriptions.set(ct, { status: "enabled", webhook: null, gaps: [] });

@@ -16,13 +16,14 @@ const TOKEN_URL = `${BASE}/${TID}/oauth2/v2.0/token`;
 const cert = createClientCertificate("collector");
 const stranger = createClientCertificate("stranger");
 
-function context(options: { consentMissing?: boolean } = {}): EntraContext {
+function context(options: { consentMissing?: boolean; graphConsentMissing?: boolean } = {}): EntraContext {
   const tenant = new SimTenant(
     {
       tenantId: TID,
       domains: ["contoso.onmicrosoft.com"],
       clients: [{ clientId: APP, secret: "s3cret" }, { clientId: CERT_APP, certificatePem: cert.certPem }],
       consentMissing: options.consentMissing,
+      graphConsentMissing: options.graphConsentMissing,
     },
     2000,
   );
@@ -89,13 +90,15 @@ describe("simulator Entra endpoints", () => {
     assert.equal(claims.tid, TID);
     assert.equal(claims.appid, APP);
     assert.equal(claims.aud, BASE);
-    assert.deepEqual(claims.roles, ["ActivityFeed.Read"]);
+    assert.deepEqual(claims.roles, ["ActivityFeed.Read", "AuditLogsQuery.Read.All"]);
     assert.equal(claims.exp, NOW / 1000 + 600);
   });
 
   it("leaves the role out when admin consent is missing", () => {
-    const claims = claimsOf(tokenRequest(context({ consentMissing: true }), TID, form({ client_id: APP, client_secret: "s3cret" })));
+    const claims = claimsOf(tokenRequest(context({ consentMissing: true, graphConsentMissing: true }), TID, form({ client_id: APP, client_secret: "s3cret" })));
     assert.equal(claims.roles, undefined);
+    const activityOnly = claimsOf(tokenRequest(context({ graphConsentMissing: true }), TID, form({ client_id: APP, client_secret: "s3cret" })));
+    assert.deepEqual(activityOnly.roles, ["ActivityFeed.Read"]);
   });
 
   it("answers Entra's errors for bad secrets, unknown apps and tenants, scopes and grants", () => {

@@ -1,0 +1,67 @@
+// Graph failures and what the backfill does about each. `cause` is the log cause code.
+
+/**
+ * - throttled / transient: retried with backoff by src/graph/http.ts, then left for the next run;
+ * - not_found: v1.0 has no such resource (reference 4.1): try beta;
+ * - permission: the app lacks AuditLogsQuery.Read.All or its admin consent (reference 2.2);
+ * - query_failed: Graph ran the search and it failed or was cancelled;
+ * - fatal: any other refusal (bad request, URL outside Graph).
+ */
+export type GraphPolicy = "throttled" | "transient" | "not_found" | "permission" | "query_failed" | "fatal";
+
+export const GRAPH_PERMISSION = "AuditLogsQuery.Read.All";
+export const GRAPH_CONSENT_STEP = `In the Microsoft Entra admin center: App registrations > the app > API permissions > Add a permission > Microsoft Graph > Application permissions > ${GRAPH_PERMISSION}, then Grant admin consent`;
+
+const CAUSES: Record<GraphPolicy, string> = {
+  throttled: "graph_throttled",
+  transient: "graph_transient",
+  not_found: "graph_not_found",
+  permission: "graph_consent_missing",
+  query_failed: "graph_query_failed",
+  fatal: "graph_error",
+};
+
+export class GraphError extends Error {
+  override readonly cause: string;
+  constructor(
+    message: string,
+    readonly policy: GraphPolicy,
+    readonly status: number,
+    /** Graph's `error.code`, when the body had one. */
+    readonly code?: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "GraphError";
+    this.cause = CAUSES[policy];
+  }
+}
+
+export function policyForStatus(status: number): GraphPolicy {
+  if (status === 429) return "throttled";
+  if (status === 404) return "not_found";
+  if (status === 403) return "permission";
+  if (status === 0 || status === 408 || status >= 500) return "transient";
+  return "fatal";
+}
+
+function snippet(text: string, max = 300): string {
+  return text.replace(/\s+/g, " ").trim().slice(0, max);
+}
+
+/** A failed response as a GraphError naming the operation, Graph's code and message, and the fix. */
+export function parseGraphError(operation: string, status: number, body: string, retryAfterSeconds?: number): GraphError {
+  let code: string | undefined;
+  let message = snippet(body);
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof parsed?.error?.code === "string") code = parsed.error.code;
+    if (typeof parsed?.error?.message === "string") message = snippet(parsed.error.message);
+  } catch {
+    // not JSON: keep the text
+  }
+  const policy = policyForStatus(status);
+  const fix = policy === "permission" ? `: the app registration lacks the Microsoft Graph application permission ${GRAPH_PERMISSION} or its admin consent. ${GRAPH_CONSENT_STEP}` : "";
+  const server = [code, message].filter(Boolean).join(" ");
+  return new GraphError(`Graph ${operation} failed (HTTP ${status})${fix}${server ? ` [server: ${server}]` : ""}`, policy, status, code, retryAfterSeconds);
+}
