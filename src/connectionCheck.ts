@@ -2,11 +2,15 @@
 // message to whoever created or edited the input (Settings > Data inputs, or the app's
 // Configuration page, whose "Test connection" creates a disabled probe input; docs/ui-design.md).
 // Test = the secrets (clear as typed, or masked and read from storage/passwords with the session
-// key splunkd passes) -> a token -> GET /subscriptions/list.
+// key splunkd passes) -> a token -> GET /subscriptions/list; with graph_backfill = 1 also a
+// Graph token -> GET /security/auditLog/queries, which names a missing AuditLogsQuery.Read.All
+// permission and its consent step (src/graph/checkAccess.ts).
 import type { InputConfig } from "./config/inputConfig";
 import { createActivityApi } from "./api/factory";
 import { isCause, type Cause } from "./errors/causes";
 import type { ActivityApi } from "./api/activityApi";
+import { checkGraphAccess } from "./graph/checkAccess";
+import { createGraphClient, type GraphClient } from "./graph/factory";
 import type { ValidationDefinition } from "./splunk/inputDefinition";
 import { createLogger, type Logger } from "./splunk/logger";
 import { lookupSecrets, SecretError, type Secrets } from "./splunk/secrets";
@@ -17,6 +21,7 @@ export const CHECK_TIMEOUT_MS = 25_000;
 
 export interface CheckDeps {
   createApi?: (config: InputConfig, secrets: Secrets, logger: Logger) => ActivityApi;
+  createGraph?: (config: InputConfig, secrets: Secrets, logger: Logger) => GraphClient;
   rest?: SplunkdRest;
   logger?: Logger;
   timeoutMs?: number;
@@ -60,12 +65,20 @@ export async function checkConnection(
   }
   const logger = (deps.logger ?? createLogger()).child({ input: config.name });
   const api = (deps.createApi ?? createActivityApi)(config, secrets, logger);
+  let graph: GraphClient | undefined;
+  const work = async (): Promise<void> => {
+    await api.listSubscriptions();
+    if (!config.graphBackfill) return;
+    graph = (deps.createGraph ?? createGraphClient)(config, secrets, logger);
+    await checkGraphAccess(graph.http);
+  };
   try {
-    await withTimeout(api.listSubscriptions(), deps.timeoutMs ?? CHECK_TIMEOUT_MS);
+    await withTimeout(work(), deps.timeoutMs ?? CHECK_TIMEOUT_MS);
     return undefined;
   } catch (error) {
     return describeConnectionError(error);
   } finally {
     await api.close().catch(() => undefined);
+    await graph?.close().catch(() => undefined);
   }
 }

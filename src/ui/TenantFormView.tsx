@@ -42,7 +42,7 @@ export interface TenantFormProps {
   onCancel(): void;
 }
 
-type TextField = Exclude<FormField, "cloud" | "content_types" | "auto_subscribe">;
+type TextField = Exclude<FormField, "cloud" | "content_types" | "auto_subscribe" | "graph_backfill">;
 
 export function TenantFormView({ api, row, indexes, onSaved, onCancel }: TenantFormProps): React.JSX.Element {
   const initial = useMemo(() => (row ? formFromInput(row) : { form: emptyForm(), stored: {} }), [row]);
@@ -138,7 +138,7 @@ export function TenantFormView({ api, row, indexes, onSaved, onCancel }: TenantF
         </Select>
       </ControlGroup>
       {text("interval", "Interval (seconds)", "Seconds between runs; each run catches up to now.")}
-      {text("backfill_hours", "Backfill hours", "History collected on the first run, 1 to 167.")}
+      {text("backfill_hours", "Backfill hours", "History collected on the first run, 1 to 167; up to 4320 with Backfill from Microsoft Graph.")}
       {text("record_types", "Record types", "Optional comma list of record type numbers or names to keep, e.g. 28,41,47. Empty keeps all.")}
       {text("max_concurrency", "Maximum concurrency", "Content blobs downloaded in parallel, 1 to 32.")}
       {text("publisher_id", "Publisher ID", "GUID sent as PublisherIdentifier (default: the tenant ID).")}
@@ -146,6 +146,15 @@ export function TenantFormView({ api, row, indexes, onSaved, onCancel }: TenantF
       {form.proxy_url ? text("proxy_password", "Proxy password", `Saved in storage/passwords. ${keep("proxy_password", "password")}`, { password: true }) : null}
       {text("api_url", "API URL override", "Advanced: https://host[:port] replacing the cloud's Management API host.")}
       {text("authority_url", "Authority URL override", "Advanced: https://host[:port] replacing the cloud's login host.")}
+      <ControlGroup
+        label="Backfill from Microsoft Graph"
+        help="Collect what is older than the Activity API's 7 days (a long first backfill, an input stopped for over a week) from Microsoft Graph's audit log search. Needs the Microsoft Graph application permission AuditLogsQuery.Read.All with admin consent on the same app registration; not offered for GCC High or DoD."
+        error={shown.fields.graph_backfill}
+        data-test-field="graph_backfill"
+      >
+        <Switch appearance="toggle" selected={form.graph_backfill} onClick={() => update("graph_backfill", !form.graph_backfill)} />
+      </ControlGroup>
+      {form.graph_backfill ? text("graph_url", "Graph URL override", "Advanced: https://host[:port] replacing https://graph.microsoft.com.") : null}
       <ControlGroup label="Start subscriptions" help="Start missing or disabled Activity API subscriptions for the chosen content types.">
         <Switch appearance="toggle" selected={form.auto_subscribe} onClick={() => update("auto_subscribe", !form.auto_subscribe)} />
       </ControlGroup>

@@ -27,6 +27,8 @@ export interface TenantForm {
   api_url: string;
   authority_url: string;
   auto_subscribe: boolean;
+  graph_backfill: boolean;
+  graph_url: string;
   index: string;
   interval: string;
 }
@@ -51,6 +53,7 @@ const TEXT_ARGS = [
   "proxy_url",
   "api_url",
   "authority_url",
+  "graph_url",
   "index",
   "interval",
 ] as const;
@@ -75,6 +78,8 @@ export function emptyForm(): TenantForm {
     api_url: "",
     authority_url: "",
     auto_subscribe: true,
+    graph_backfill: false,
+    graph_url: "",
     index: "",
     interval: String(DEFAULTS.interval),
   };
@@ -90,6 +95,7 @@ export function formFromInput(row: InputRow): { form: TenantForm; stored: Stored
   if ((CLOUD_NAMES as readonly string[]).includes(a.cloud)) form.cloud = a.cloud as Cloud;
   if (a.content_types) form.content_types = a.content_types.split(",").map((s) => s.trim()).filter(Boolean);
   form.auto_subscribe = !/^(0|false|no|f|n)$/i.test(a.auto_subscribe ?? "1");
+  form.graph_backfill = /^(1|true|yes|t|y)$/i.test(a.graph_backfill ?? "0");
   // The stanza shows only the client secret's mask; the page asks storage/passwords for the others.
   return { form, stored: { client_secret: a.client_secret === MASK } };
 }
@@ -125,6 +131,7 @@ export function inputArgs(form: TenantForm, stored: StoredSecrets): Record<strin
   args.cloud = form.cloud;
   args.content_types = form.content_types.join(",");
   args.auto_subscribe = form.auto_subscribe ? "1" : "0";
+  args.graph_backfill = form.graph_backfill ? "1" : "0";
   // Only client_secret is a stanza argument (parseConfig needs a secret or a certificate); the
   // certificate and proxy passwords live in storage/passwords alone and the input finds them there.
   args.client_secret = secrets.client_secret ? MASK : "";
@@ -150,6 +157,8 @@ export const FORM_FIELDS = [
   "api_url",
   "authority_url",
   "auto_subscribe",
+  "graph_backfill",
+  "graph_url",
   "index",
   "interval",
 ] as const;

@@ -8,6 +8,9 @@ import { createLogger } from "../../../src/splunk/logger";
 import type { Secrets } from "../../../src/splunk/secrets";
 import type { SplunkdRest } from "../../../src/splunk/splunkdRest";
 import { parseConfig } from "../../../src/config/parse";
+import { parseGraphError } from "../../../src/graph/errors";
+import type { GraphClient } from "../../../src/graph/factory";
+import type { GraphHttp } from "../../../src/graph/http";
 
 const PARAMS = { tenant_id: "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6", client_id: "11111111-2222-4333-8444-555555555555" };
 
@@ -31,6 +34,20 @@ function memoryRest(stored: Record<string, string>): SplunkdRest {
   };
 }
 
+/** A GraphClient whose calls answer with the given statuses in turn (2xx = success), recording the URLs. */
+function fakeGraph(statuses: number[], urls: string[], closed: string[]): GraphClient {
+  const http = {
+    origin: "https://graph.example.test",
+    call: async (operation: string, _method: string, url: string) => {
+      urls.push(url);
+      const status = statuses.shift() ?? 200;
+      if (status >= 300) throw parseGraphError(operation, status, '{"error":{"code":"Forbidden","message":"Missing role permissions"}}');
+      return { status, text: '{"value":[]}' };
+    },
+  } as unknown as GraphHttp;
+  return { http, close: async () => void closed.push("graph closed") };
+}
+
 describe("checkConnection", () => {
   const silent = createLogger(() => undefined);
   function def(params: Record<string, string>): ValidationDefinition {
@@ -49,6 +66,43 @@ describe("checkConnection", () => {
     assert.equal(message, undefined);
     assert.deepEqual(seen, [{ clientSecret: "from-storage" }]);
     assert.deepEqual(closed, ["closed"]);
+  });
+
+  it("checks Graph only when graph_backfill = 1", async () => {
+    const d = def({ client_secret: "typed" });
+    const message = await checkConnection(d, parseConfig(d.item).config!, {
+      rest: memoryRest({}),
+      logger: silent,
+      createApi: () => fakeApi(async () => [], []),
+      createGraph: () => assert.fail("no Graph call without graph_backfill"),
+    });
+    assert.equal(message, undefined);
+  });
+
+  it("names Graph's missing permission and its consent step when graph_backfill = 1", async () => {
+    const d = def({ client_secret: "typed", graph_backfill: "1" });
+    const closed: string[] = [];
+    const message = await checkConnection(d, parseConfig(d.item).config!, {
+      rest: memoryRest({}),
+      logger: silent,
+      createApi: () => fakeApi(async () => [], closed),
+      createGraph: () => fakeGraph([403], [], closed),
+    });
+    assert.match(message ?? "", /^Connection test failed \[graph_consent_missing\]: .*AuditLogsQuery\.Read\.All.*Grant admin consent/);
+    assert.deepEqual(closed.sort(), ["closed", "graph closed"]);
+  });
+
+  it("passes the Graph check on beta when v1.0 answers 404", async () => {
+    const d = def({ client_secret: "typed", graph_backfill: "1" });
+    const urls: string[] = [];
+    const message = await checkConnection(d, parseConfig(d.item).config!, {
+      rest: memoryRest({}),
+      logger: silent,
+      createApi: () => fakeApi(async () => [], []),
+      createGraph: () => fakeGraph([404, 200], urls, []),
+    });
+    assert.equal(message, undefined);
+    assert.deepEqual(urls, ["https://graph.example.test/v1.0/security/auditLog/queries", "https://graph.example.test/beta/security/auditLog/queries"]);
   });
 
   it("names the AF code and consent when the permission is missing", async () => {

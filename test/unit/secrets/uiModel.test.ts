@@ -53,6 +53,17 @@ describe("configuration page model", () => {
     assert.match(validateForm(filled({ auth: "certificate" }), {}).fields.certificate_path ?? "", /required/);
   });
 
+  it("carries the Backfill from Microsoft Graph toggle, and allows 4320 hours only with it", () => {
+    assert.equal(inputArgs(filled(), {}).graph_backfill, "0");
+    const on = filled({ graph_backfill: true, backfill_hours: "240" });
+    assert.equal(inputArgs(on, {}).graph_backfill, "1");
+    assert.deepEqual(validateForm(on, {}), { fields: {}, general: [] });
+    assert.match(validateForm(filled({ backfill_hours: "240" }), {}).fields.backfill_hours ?? "", /graph_backfill = 1/);
+    assert.match(validateForm(filled({ graph_backfill: true, cloud: "dod" }), {}).fields.graph_backfill ?? "", /not available with cloud dod/);
+    assert.equal(formFromInput({ name: "c", disabled: false, args: { graph_backfill: "1" } }).form.graph_backfill, true);
+    assert.equal(formFromInput({ name: "c", disabled: false, args: {} }).form.graph_backfill, false);
+  });
+
   it("reads status from the input's splunkd.log lines, newest first", () => {
     const prefix = '11-26-2026 07:00:00.000 +0000 INFO  ExecProcessor [123 ExecProcessor] - message from "/opt/splunk/etc/apps/defender_o365/bin/defender_o365_activity.sh"';
     const rows = [
