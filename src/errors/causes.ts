@@ -31,6 +31,13 @@ export const CAUSES = {
   // records and state
   bad_record_time: "a record's time could not be read; Splunk picks its time",
   checkpoint_reset: "the checkpoint was unreadable or for another tenant; collecting again from backfill_hours",
+  // the Microsoft Graph backfill (graph_backfill = 1, src/graph/)
+  graph_consent_missing: "the app registration lacks Microsoft Graph's AuditLogsQuery.Read.All or its admin consent",
+  graph_throttled: "Microsoft Graph answered 429: waiting Retry-After before retrying",
+  graph_transient: "a Graph 5xx, timeout or reset: retrying; the backfill resumes next run",
+  graph_not_found: "Graph's v1.0 has no audit log query API for the tenant; beta is used",
+  graph_query_failed: "Graph's audit log search failed or was cancelled; the next run searches the span again",
+  graph_error: "Graph refused a backfill request for another reason; the next run retries",
   // the standalone collector's HTTP Event Collector (src/hec/)
   hec_token_invalid: "HEC refused the token (missing, disabled or unknown)",
   hec_rejected: "HEC refused the events (index not allowed, wrong URL, a channel required)",

@@ -1,4 +1,5 @@
 // Graph failures and what the backfill does about each. `cause` is the log cause code.
+import type { Cause } from "../errors/causes";
 
 /**
  * - throttled / transient: retried with backoff by src/graph/http.ts, then left for the next run;
@@ -12,7 +13,7 @@ export type GraphPolicy = "throttled" | "transient" | "not_found" | "permission"
 export const GRAPH_PERMISSION = "AuditLogsQuery.Read.All";
 export const GRAPH_CONSENT_STEP = `In the Microsoft Entra admin center: App registrations > the app > API permissions > Add a permission > Microsoft Graph > Application permissions > ${GRAPH_PERMISSION}, then Grant admin consent`;
 
-const CAUSES: Record<GraphPolicy, string> = {
+const CAUSES: Record<GraphPolicy, Cause> = {
   throttled: "graph_throttled",
   transient: "graph_transient",
   not_found: "graph_not_found",
@@ -22,7 +23,7 @@ const CAUSES: Record<GraphPolicy, string> = {
 };
 
 export class GraphError extends Error {
-  override readonly cause: string;
+  override readonly cause: Cause;
   constructor(
     message: string,
     readonly policy: GraphPolicy,
