@@ -2,6 +2,7 @@
 // under dist/defender_o365/ exactly as it is packaged (design.md section 1):
 //   dist/defender_o365/bin/app/defender_o365_activity.js   the whole program, no node_modules
 //   dist/defender_o365/{default,metadata,README,static,lookups,appserver/static}, bin/*.sh|*.cmd
+//   dist/defender_o365/README.md   the app root readme AppInspect reads (scripts/appReadme.ts)
 //   dist/defender_o365/appserver/static/configuration.js   the configuration page (scripts/uiBundle.ts)
 //   dist/sourcemaps/*.map   the bundle's source map, kept OUT of the app so the package stays small.
 //                           The bundle ends with a sourceMappingURL naming it: to read a stack trace,
@@ -10,6 +11,7 @@ import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { APP_ID } from "../src/config/constants";
+import { appReadme } from "./appReadme";
 import { bundleUi, UI_BUNDLE } from "./uiBundle";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -17,6 +19,10 @@ export const DIST = path.join(ROOT, "dist");
 export const APP_DIR = path.join(DIST, APP_ID);
 export const BUNDLE = path.join(APP_DIR, "bin", "app", "defender_o365_activity.js");
 const SOURCEMAPS = path.join(DIST, "sourcemaps");
+
+export function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+}
 
 /** App folders copied as they are (when present). */
 const APP_FOLDERS = ["default", "metadata", "README", "static", "lookups", "appserver/static"];
@@ -85,6 +91,7 @@ export async function build(): Promise<BuildResult> {
     fs.copyFileSync(path.join(ROOT, "bin", name), dst);
     fs.chmodSync(dst, name.endsWith(".sh") ? 0o755 : 0o644);
   }
+  fs.writeFileSync(path.join(APP_DIR, "README.md"), appReadme(packageVersion()), { mode: 0o644 });
   await bundleInput();
   // The configuration page: scripts/uiBundle.ts owns its browser build settings.
   const ui = path.join(APP_DIR, UI_BUNDLE);

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { archivePath, packageApp, packageVersion } from "../../scripts/package";
+import { archivePath, NODE_RUNTIME_PACKAGE, packageApp, packageVersion } from "../../scripts/package";
 import { readTar, type TarHeaderInfo } from "../../scripts/tar";
 import { confToMap, parseConf } from "../lib/conf";
 import { installApp, type Splunkd } from "../harness/splunkd";
@@ -107,6 +107,16 @@ describe("package: dist/defender_o365-<version>.tgz", function () {
     assert.ok(path.basename(archive).includes(`-${version}.tgz`));
   });
 
+  it("has a README at the app root saying what the app is, where to install it, where the docs are", () => {
+    // AppInspect's check_basic_readme looks at the app root only (docs/reference/appinspect.md).
+    const readme = file("README.md").toString("utf8");
+    assert.match(readme, /^# Defender for Office 365 for Splunk \(defender_o365\) /);
+    for (const heading of ["What it is", "Where to install", "Documentation"]) assert.match(readme, new RegExp(`^## ${heading}$`, "m"), heading);
+    assert.match(readme, /heavy forwarder/);
+    assert.match(readme, /docs\//);
+    assert.doesNotMatch(readme, /Binary File Declaration/, "this archive has no binary to declare");
+  });
+
   it("exports knowledge objects in metadata/default.meta", () => {
     assert.equal(conf("metadata/default.meta").get("")?.get("export"), "system");
   });
@@ -171,6 +181,17 @@ describe("package: dist/defender_o365-<version>.tgz", function () {
         extra.map((e) => [e.path, e.mode.toString(8)]),
         [[`${APP}linux_x86_64/`, "755"], [`${APP}linux_x86_64/bin/`, "755"], [`${APP}linux_x86_64/bin/node`, "755"]],
       );
+    });
+
+    it("declares linux_x86_64/bin/node in its root README: version, npm package, source", () => {
+      const readme = readTar(zlib.gunzipSync(fs.readFileSync(withNode))).find((e) => e.path === `${APP}README.md`)?.data?.toString("utf8") ?? "";
+      const [name, version] = NODE_RUNTIME_PACKAGE.split("@");
+      const section = readme.split(/^# Binary File Declaration$/m)[1] ?? "";
+      assert.ok(section, "a Binary File Declaration section");
+      assert.match(section, /^linux_x86_64\/bin\/node: /m);
+      assert.ok(section.includes(`Node.js ${version}`), "its version");
+      assert.ok(section.includes(`${name}@${version}`), "its npm package");
+      assert.ok(section.includes(`https://github.com/nodejs/node/tree/v${version}`), "where its source is");
     });
 
     it("runs on a host without Node: the launcher finds the runtime inside the app", async () => {
