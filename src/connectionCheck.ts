@@ -6,7 +6,9 @@
 // Graph token -> GET /security/auditLog/queries, which names a missing AuditLogsQuery.Read.All
 // permission and its consent step (src/graph/checkAccess.ts).
 import type { InputConfig } from "./config/inputConfig";
-import { createActivityApi } from "./api/factory";
+import { createActivityApi, type ApiFactoryOptions } from "./api/factory";
+import { proxyForMessages } from "./api/networkFailure";
+import { endpointsFor } from "./auth/clouds";
 import { isCause, type Cause } from "./errors/causes";
 import type { ActivityApi } from "./api/activityApi";
 import { checkGraphAccess } from "./graph/checkAccess";
@@ -18,6 +20,13 @@ import type { SplunkdRest } from "./splunk/splunkdRest";
 
 /** splunkd waits for the validation script; keep well inside its patience. */
 export const CHECK_TIMEOUT_MS = 25_000;
+
+/**
+ * The test reports the first transport failure rather than retrying it, and undici's own
+ * timeouts end a silent connection inside CHECK_TIMEOUT_MS, so the answer names the host and
+ * the error code instead of a bare timeout.
+ */
+export const CHECK_API_OPTIONS: ApiFactoryOptions = { backoff: { maxAttempts: 1 }, http: { connectTimeoutMs: 10_000, headersTimeoutMs: 10_000 } };
 
 export interface CheckDeps {
   createApi?: (config: InputConfig, secrets: Secrets, logger: Logger) => ActivityApi;
@@ -42,10 +51,20 @@ export function describeConnectionError(failure: unknown): string {
   return `Connection test failed${cause ? ` [${cause}]` : ""}: ${error.message}`;
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** The hosts an input talks to, for a timeout that could be either. */
+function noAnswer(config: InputConfig, ms: number): Error {
+  const endpoints = endpointsFor(config);
+  const hosts = [endpoints.knownAuthorityHost, new URL(endpoints.apiRoot).host];
+  const proxy = proxyForMessages(config.proxyUrl);
+  const via = proxy ? `through the proxy ${proxy}` : "without a proxy";
+  const fix = proxy ? `let the proxy ${proxy} CONNECT to ${hosts.join(" and ")}` : `allow outbound HTTPS from this host to ${hosts.join(" and ")}, or set proxy_url`;
+  return new Error(`no answer within ${ms / 1000} s from ${hosts.join(" or ")} ${via}: ${fix}`);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s (proxy, firewall or api_url?)`)), ms);
+    timer = setTimeout(() => reject(onTimeout()), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -64,7 +83,7 @@ export async function checkConnection(
     throw error;
   }
   const logger = (deps.logger ?? createLogger()).child({ input: config.name });
-  const api = (deps.createApi ?? createActivityApi)(config, secrets, logger);
+  const api = (deps.createApi ?? ((c, s, l) => createActivityApi(c, s, l, CHECK_API_OPTIONS)))(config, secrets, logger);
   let graph: GraphClient | undefined;
   const work = async (): Promise<void> => {
     await api.listSubscriptions();
@@ -72,8 +91,9 @@ export async function checkConnection(
     graph = (deps.createGraph ?? createGraphClient)(config, secrets, logger);
     await checkGraphAccess(graph.http);
   };
+  const timeoutMs = deps.timeoutMs ?? CHECK_TIMEOUT_MS;
   try {
-    await withTimeout(work(), deps.timeoutMs ?? CHECK_TIMEOUT_MS);
+    await withTimeout(work(), timeoutMs, () => noAnswer(config, timeoutMs));
     return undefined;
   } catch (error) {
     return describeConnectionError(error);

@@ -6,11 +6,12 @@
 import { request, type Dispatcher } from "undici";
 import type { ActivityApi } from "./activityApi";
 import { ActivityApiError, isAuditLogOff } from "./errors";
-import { API_ERROR, AUDIT_LOG_OFF, TRANSIENT, ruleFor } from "../errors/table";
+import { API_ERROR, AUDIT_LOG_OFF, NETWORK, TRANSIENT, ruleFor } from "../errors/table";
 import type { ContentItem, Subscription } from "./types";
 import { BACKOFF_DEFAULTS, RetryEpisodes, parseRetryAfter, retryDelayMs, type BackoffOptions } from "./backoff";
 import type { TokenProvider } from "../auth/tokenProvider";
 import { TokenError } from "../auth/tokenErrors";
+import { describeNetworkFailure, networkFailureOf } from "./networkFailure";
 import type { Logger } from "../splunk/logger";
 
 /** What the client needs from a limiter (src/api/limiter.ts TokenBucket). */
@@ -35,6 +36,8 @@ export interface ClientOptions {
   signal?: AbortSignal;
   /** Runs on close(), e.g. aborting the signal and releasing the shared dispatcher. */
   onClose?: () => Promise<void>;
+  /** The proxy in use (origin, no credentials), named in network failures. */
+  proxy?: string;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -194,14 +197,9 @@ interface Call<T> {
   onSuccess: (response: Dispatcher.ResponseData) => Promise<T>;
 }
 
-function networkError(operation: string, err: unknown): ActivityApiError {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  const message = err instanceof Error ? err.message : String(err);
-  return new ActivityApiError(
-    `Activity API ${operation}: no response (${code ? `${code}: ` : ""}${message}): check the network and proxy_url`,
-    0,
-    undefined,
-  );
+function networkError(operation: string, err: unknown, url: string, proxy: string | undefined): ActivityApiError {
+  const failure = networkFailureOf(err, url, proxy);
+  return new ActivityApiError(`Activity API ${operation}: ${describeNetworkFailure(failure)}`, 0, undefined, undefined, NETWORK, failure);
 }
 
 function originOf(url: string): string | undefined {
@@ -325,7 +323,7 @@ export class ActivityApiClient implements ActivityApi {
         return result;
       } catch (thrown) {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
-        const err = thrown instanceof ActivityApiError ? thrown : networkError(call.operation, thrown);
+        const err = thrown instanceof ActivityApiError ? thrown : networkError(call.operation, thrown, call.url, this.options.proxy);
         if (err.status === 401 && !(err instanceof TokenError) && err.policy !== "fatal") {
           if (!refreshed) {
             refreshed = true;
@@ -361,6 +359,8 @@ export class ActivityApiClient implements ActivityApi {
       code: err.code,
       wait_seconds: Math.round(waitMs / 100) / 10,
       attempt,
+      // No HTTP answer: where it went, why, and what fixes it (the message names the fix).
+      ...(err.network ? { host: err.network.host, error_code: err.network.code, proxy: err.network.proxy ?? "none", detail: err.message } : {}),
     };
     const message = cause === "throttled" ? "Activity API throttled: waiting before retrying" : "Activity API call failed: retrying";
     if (this.episodes.begin(cause)) this.options.logger.warn(message, fields);
@@ -384,7 +384,7 @@ export class ActivityApiClient implements ActivityApi {
         signal: this.options.signal,
       });
     } catch (err) {
-      throw networkError(call.operation, err);
+      throw networkError(call.operation, err, call.url, this.options.proxy);
     }
     this.noteServerDate(header(response.headers, "date"));
     if (response.statusCode >= 200 && response.statusCode < 300) return call.onSuccess(response);

@@ -2,9 +2,12 @@
 // that says what the collector does about it and which cause it logs.
 import type { Cause } from "../errors/causes";
 import { ruleFor, type ErrorPolicy, type ErrorRule } from "../errors/table";
+import type { NetworkFailure } from "./networkFailure";
 
 /** A failed Activity API call. `status` 0 = no HTTP response (timeout, reset, refused). */
 export class ActivityApiError extends Error {
+  /** Set when there was no HTTP response: the host tried, the OS error code and the proxy. */
+  network?: NetworkFailure;
   readonly policy: ErrorPolicy;
   /** The log cause code (`cause=<code>`). */
   override readonly cause: Cause;
@@ -15,11 +18,13 @@ export class ActivityApiError extends Error {
     /** Seconds the server asked us to wait (Retry-After), if it did. */
     readonly retryAfterSeconds?: number,
     rule: ErrorRule = ruleFor(code, status),
+    network?: NetworkFailure,
   ) {
     super(message);
     this.name = "ActivityApiError";
     this.policy = rule.policy;
     this.cause = rule.cause;
+    if (network) this.network = network;
   }
 }
 

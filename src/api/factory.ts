@@ -17,6 +17,7 @@ import { API_ERROR } from "../errors/table";
 import { ActivityApiClient } from "./client";
 import type { BackoffOptions } from "./backoff";
 import { acquireDispatcher, type HttpOptions } from "./http";
+import { proxyForMessages } from "./networkFailure";
 import { limiterForTenant } from "./limiter";
 
 export interface ApiFactoryOptions {
@@ -80,7 +81,9 @@ export function createActivityApi(
     const shared = acquireDispatcher({ ...opts.http, proxyUrl: config.proxyUrl, proxyPassword: usable(secrets.proxyPassword) });
     release = shared.release;
     const lifetime = new AbortController();
+    const proxy = proxyForMessages(config.proxyUrl);
     const tokens = new MsalTokenProvider({
+      proxy,
       endpoints,
       clientId: config.clientId,
       credential,
@@ -97,6 +100,7 @@ export function createActivityApi(
       logger,
       backoff: opts.backoff,
       signal: lifetime.signal,
+      proxy,
       onClose: async () => {
         lifetime.abort(new ActivityApiError("Activity API client closed", 0, undefined, undefined, API_ERROR));
         await shared.release();

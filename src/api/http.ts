@@ -3,6 +3,7 @@
 // Both the Activity API client and MSAL's token calls use it, so the proxy and Node's
 // NODE_EXTRA_CA_CERTS (read by Node's default TLS context) apply to every call. TLS
 // verification is never turned off.
+import type { LookupFunction } from "node:net";
 import { Agent, ProxyAgent, type Dispatcher } from "undici";
 
 export interface HttpOptions {
@@ -16,6 +17,8 @@ export interface HttpOptions {
   bodyTimeoutMs?: number;
   /** Extra trusted CA certificates (PEM). Tests use it; users use NODE_EXTRA_CA_CERTS. */
   ca?: string | string[];
+  /** Name resolution (tests: a DNS failure without sending a query); default the OS resolver. */
+  lookup?: LookupFunction;
 }
 
 export const HTTP_DEFAULTS = {
@@ -50,7 +53,7 @@ function parseProxyUrl(raw: string): URL {
 export function createDispatcher(options: HttpOptions = {}): Dispatcher {
   const tls = options.ca ? { ca: options.ca } : {};
   const agentOptions = {
-    connect: { timeout: options.connectTimeoutMs ?? HTTP_DEFAULTS.connectTimeoutMs, ...tls },
+    connect: { timeout: options.connectTimeoutMs ?? HTTP_DEFAULTS.connectTimeoutMs, ...tls, ...(options.lookup ? { lookup: options.lookup } : {}) },
     headersTimeout: options.headersTimeoutMs ?? HTTP_DEFAULTS.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs ?? HTTP_DEFAULTS.bodyTimeoutMs,
     keepAliveTimeout: HTTP_DEFAULTS.keepAliveTimeoutMs,
@@ -74,7 +77,7 @@ export function createDispatcher(options: HttpOptions = {}): Dispatcher {
 
 // One dispatcher per distinct setting in this process, shared by every client and token call
 // that is open; the last one to release it closes its connections.
-const registry = new Map<string, { dispatcher: Dispatcher; users: number }>();
+const registry = new Map<string | symbol, { dispatcher: Dispatcher; users: number }>();
 
 function registryKey(options: HttpOptions): string {
   // In memory only; never logged.
@@ -95,7 +98,8 @@ export interface SharedDispatcher {
 }
 
 export function acquireDispatcher(options: HttpOptions = {}): SharedDispatcher {
-  const key = registryKey(options);
+  // A function cannot be part of the key: a dispatcher with its own lookup is never shared.
+  const key = options.lookup ? Symbol("own lookup") : registryKey(options);
   let entry = registry.get(key);
   if (!entry) {
     entry = { dispatcher: createDispatcher(options), users: 0 };

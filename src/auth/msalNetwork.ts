@@ -3,12 +3,16 @@
 // Implements MSAL's INetworkModule: JSON body, lower-case header names, status.
 import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
 import { request, type Dispatcher } from "undici";
+import { describeNetworkFailure, networkFailureOf, type NetworkFailure } from "../api/networkFailure";
+
+/** An AuthError that carries what went wrong on the wire (toTokenError reads it). */
+export type NetworkAuthError = AuthError & { networkFailure: NetworkFailure };
 
 // MSAL rethrows AuthError as is but replaces any other error with a bare "network_error",
-// so failures are wrapped to keep their reason (e.g. ECONNREFUSED, certificate untrusted).
-function networkFailure(url: string, err: unknown): AuthError {
-  const reason = err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}` : String(err);
-  return new AuthError("network_error", "", `Network request to ${new URL(url).host} failed: ${reason}`);
+// so failures are wrapped to keep the host, the OS error code and the proxy.
+function networkFailure(url: string, err: unknown, proxy: string | undefined): NetworkAuthError {
+  const failure = networkFailureOf(err, url, proxy);
+  return Object.assign(new AuthError("network_error", "", `Token request: ${describeNetworkFailure(failure)}`), { networkFailure: failure });
 }
 
 function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -26,6 +30,7 @@ async function send<T>(
   options: NetworkRequestOptions | undefined,
   timeoutMs: number | undefined,
   signal: AbortSignal | undefined,
+  proxy: string | undefined,
 ): Promise<NetworkResponse<T>> {
   let response: Dispatcher.ResponseData;
   let bodyText: string;
@@ -40,7 +45,7 @@ async function send<T>(
     });
     bodyText = await response.body.text();
   } catch (err) {
-    throw networkFailure(url, err);
+    throw networkFailure(url, err, proxy);
   }
   let body: T;
   try {
@@ -56,9 +61,10 @@ async function send<T>(
   return { status: response.statusCode, headers: headerRecord(response.headers), body };
 }
 
-export function msalNetworkClient(dispatcher: Dispatcher, signal?: AbortSignal): INetworkModule {
+/** `proxy`: the proxy in use (origin, no credentials), named in network failures. */
+export function msalNetworkClient(dispatcher: Dispatcher, signal?: AbortSignal, proxy?: string): INetworkModule {
   return {
-    sendGetRequestAsync: (url, options, timeout) => send(dispatcher, "GET", url, options, timeout, signal),
-    sendPostRequestAsync: (url, options) => send(dispatcher, "POST", url, options, undefined, signal),
+    sendGetRequestAsync: (url, options, timeout) => send(dispatcher, "GET", url, options, timeout, signal, proxy),
+    sendPostRequestAsync: (url, options) => send(dispatcher, "POST", url, options, undefined, signal, proxy),
   };
 }

@@ -1,14 +1,15 @@
 // Token failures, turned into one message that names the likely cause and the fix, never a
 // secret. What each AADSTS code means is in the error table (src/errors/table.ts).
 import { ActivityApiError } from "../api/errors";
+import type { NetworkFailure } from "../api/networkFailure";
 import type { Cause } from "../errors/causes";
 import { CONSENT_RULE, ERROR_TABLE, TOKEN_RULE, type ErrorRule } from "../errors/table";
 
 /** A failed token acquisition. `cause` is the log cause code (`cause=<code>`). */
 export class TokenError extends ActivityApiError {
-  constructor(message: string, cause: Cause, code?: string) {
+  constructor(message: string, cause: Cause, code?: string, network?: NetworkFailure) {
     // Network trouble may pass; everything else is configuration and will not fix itself.
-    super(message, cause === "network" ? 0 : 401, code, undefined, { policy: cause === "network" ? "transient" : "fatal", cause });
+    super(message, cause === "network" ? 0 : 401, code, undefined, { policy: cause === "network" ? "transient" : "fatal", cause }, network);
     this.name = "TokenError";
   }
 }
@@ -18,6 +19,8 @@ interface MsalErrorShape {
   errorCode?: unknown;
   errorMessage?: unknown;
   message?: unknown;
+  /** Set by our network module (src/auth/msalNetwork.ts) when no HTTP answer came. */
+  networkFailure?: NetworkFailure;
 }
 
 function text(value: unknown): string {
@@ -33,6 +36,7 @@ const NETWORK_PROBLEM =
 export function toTokenError(err: unknown, loginHost: string): TokenError {
   if (err instanceof TokenError) return err;
   const shape: MsalErrorShape = typeof err === "object" && err !== null ? (err as MsalErrorShape) : {};
+  if (shape.networkFailure) return new TokenError(text(shape.errorMessage), "network", undefined, shape.networkFailure);
   const detail = [text(shape.errorCode), text(shape.errorMessage), text(shape.message)].join(" ");
   const aadsts = /AADSTS(\d+)/.exec(detail);
   if (aadsts) {

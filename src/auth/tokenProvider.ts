@@ -38,6 +38,8 @@ export interface TokenProviderOptions {
   logger: Logger;
   /** Aborts token requests in flight when the owner shuts down. */
   signal?: AbortSignal;
+  /** The proxy in use (origin, no credentials), named in network failures. */
+  proxy?: string;
   now?: () => number;
   /** Renew this long before expiry; default 5 minutes. */
   refreshMarginMs?: number;
@@ -94,7 +96,7 @@ export function msalConfiguration(options: TokenProviderOptions): Configuration 
       ...(endpoints.customAuthority ? { authorityMetadata: localAuthorityMetadata(endpoints.authority) } : {}),
     },
     system: {
-      networkClient: msalNetworkClient(options.dispatcher, options.signal),
+      networkClient: msalNetworkClient(options.dispatcher, options.signal, options.proxy),
       // Our API client retries with its own backoff and logging.
       disableInternalRetries: true,
       loggerOptions: {

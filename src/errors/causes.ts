@@ -18,10 +18,11 @@ export const CAUSES = {
   secret_unreadable: "a stored secret could not be read; the run goes on without it",
   secret_not_stored: "a clear secret could not be moved to storage/passwords (retried next run)",
   secret_not_masked: "the stanza's clear secret could not be replaced by the mask (retried next run)",
+  splunkd_unavailable: "splunkd's REST API did not answer (5xx, refused, reset, timed out) while a secret was read; the next run retries",
   // the service: retried, reported once per episode
   throttled: "Microsoft's per-tenant quota: waiting before retrying",
   transient: "a 5xx, timeout or reset: retrying with backoff",
-  network: "the login host cannot be reached (network, proxy or TLS trust)",
+  network: "a login or API host cannot be reached; the line names the host, the OS error code, the proxy and the rule that fixes it",
   window_rejected: "the API rejected a time window; it is re-planned on the server's clock",
   clock_skew: "this host's clock differs from the API's",
   blob_broken: "a content blob broke off or did not parse; it is fetched again",

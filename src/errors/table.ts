@@ -98,6 +98,11 @@ export const AUDIT_LOG_OFF = fatal(
 export const API_ERROR = fatal("api_error");
 /** A bad answer or a broken connection: retried with backoff. */
 export const TRANSIENT: ErrorRule = { policy: "transient", cause: "transient" };
+/**
+ * No HTTP answer at all (DNS, refused, no answer, TLS trust, proxy): retried; the message names
+ * the host, code, proxy and fix (src/api/networkFailure.ts networkFix).
+ */
+export const NETWORK: ErrorRule = { policy: "transient", cause: "network" };
 
 /** The rule of a code, or of the HTTP status when the table has no such code (0 = no response). */
 export function ruleFor(code: string | undefined, status: number): ErrorRule {

@@ -8,6 +8,7 @@
 import type { InputConfig } from "../config/inputConfig";
 import type { InputDefinition, Stanza, ValidationDefinition } from "./inputDefinition";
 import type { Logger } from "./logger";
+import type { Cause } from "../errors/causes";
 import { MASKED_SECRET as MASK, REALM } from "../config/constants";
 import { secretUsername, type SecretArg } from "./secretNames";
 import { createSplunkdRest, isSplunkdUnavailable, SplunkdRestError, type SplunkdRest } from "./splunkdRest";
@@ -44,7 +45,7 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
 export class SecretError extends Error {
   constructor(
     message: string,
-    override readonly cause: "secret_missing" | "splunkd_unavailable",
+    override readonly cause: Extract<Cause, "secret_missing" | "splunkd_unavailable">,
   ) {
     super(message);
     this.name = "SecretError";

@@ -127,7 +127,8 @@ describe("auth/tokenProvider (MSAL against a loopback token endpoint)", () => {
     await assert.rejects(tokens.getToken(), (err: TokenError) => {
       assert.equal(err.cause, "network");
       assert.equal(err.policy, "transient");
-      assert.match(err.message, /Cannot reach the login host 127\.0\.0\.1:\d+/);
+      assert.match(err.message, /^Token request: cannot reach 127\.0\.0\.1:\d+ without a proxy \(ECONNREFUSED: connection refused\)/);
+      assert.equal(err.network?.code, "ECONNREFUSED");
       return true;
     });
   });

@@ -145,7 +145,10 @@ describe("checkConnection", () => {
       timeoutMs: 20,
       createApi: () => fakeApi(() => new Promise(() => undefined), closed),
     });
-    assert.match(message ?? "", /no answer within 0.02 s/);
+    assert.match(
+      message ?? "",
+      /no answer within 0.02 s from login\.microsoftonline\.com or manage\.office\.com without a proxy: allow outbound HTTPS from this host to login\.microsoftonline\.com and manage\.office\.com, or set proxy_url/,
+    );
     assert.deepEqual(closed, ["closed"]);
   });
 });
