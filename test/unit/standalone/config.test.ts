@@ -54,6 +54,7 @@ describe("standalone/config: the collector's JSON config", () => {
         maxConcurrency: 8,
         publisherId: TENANT,
         autoSubscribe: false,
+        graphBackfill: false,
         host: "c1",
         interval: 60,
       },
