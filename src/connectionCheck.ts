@@ -5,6 +5,7 @@
 // key splunkd passes) -> a token -> GET /subscriptions/list; with graph_backfill = 1 also a
 // Graph token -> GET /security/auditLog/queries, which names a missing AuditLogsQuery.Read.All
 // permission and its consent step (src/graph/checkAccess.ts).
+import { setTimeout as delay } from "node:timers/promises";
 import type { InputConfig } from "./config/inputConfig";
 import { createActivityApi, type ApiFactoryOptions } from "./api/factory";
 import { proxyForMessages } from "./api/networkFailure";
@@ -37,7 +38,7 @@ export interface CheckDeps {
 }
 
 /** The cause code an admin acts on, which API and token errors carry (src/errors/table.ts). */
-export function causeOf(error: Error): Cause | undefined {
+function causeOf(error: Error): Cause | undefined {
   return typeof error.cause === "string" && isCause(error.cause) ? error.cause : undefined;
 }
 
@@ -61,12 +62,16 @@ function noAnswer(config: InputConfig, ms: number): Error {
   return new Error(`no answer within ${ms / 1000} s from ${hosts.join(" or ")} ${via}: ${fix}`);
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
+async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  const timer = new AbortController();
+  const timeout = delay(ms, undefined, { signal: timer.signal }).then(() => {
+    throw onTimeout();
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    timer.abort();
+  }
 }
 
 /** Returns an error message for Splunk Web, or undefined when the connection works. */

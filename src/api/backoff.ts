@@ -3,6 +3,8 @@
 // sends one, otherwise exponential backoff with full jitter, capped, for a bounded number of
 // attempts. Pure functions plus injectable sleep/random so tests run instantly.
 
+import { setTimeout as delay } from "node:timers/promises";
+
 export interface BackoffOptions {
   /** First backoff ceiling, in ms; attempt n waits up to baseMs * 2^n. */
   baseMs: number;
@@ -18,20 +20,16 @@ export interface BackoffOptions {
   now: () => number;
 }
 
-/** A timer that a closing client can cancel, so that no wait outlives it. */
-export function cancellableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/**
+ * A timer that a closing client can cancel, so that no wait outlives it. Rejects with the
+ * signal's reason (what the owner said when it closed), not Node's generic AbortError.
+ */
+export async function cancellableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (err) {
+    throw signal?.aborted ? signal.reason : err;
+  }
 }
 
 export const BACKOFF_DEFAULTS: BackoffOptions = {

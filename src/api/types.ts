@@ -1,6 +1,5 @@
 // Shapes of the Office 365 Management Activity API (reference: learn.microsoft.com
 // office-365-management-activity-api-reference, "Activity API operations").
-import type { ContentType } from "../config/inputConfig";
 
 /** One item of GET /subscriptions/list. */
 export interface Subscription {
@@ -18,17 +17,3 @@ export interface ContentItem {
   contentCreated: string;
   contentExpiration: string;
 }
-
-/** The documented error body: {"error": {"code": "AFxxxxx", "message": "..."}}. */
-export interface ApiErrorBody {
-  error: { code: string; message: string };
-}
-
-/** One audit record, as far as the collector needs to read it; everything else is passed through. */
-export interface AuditRecordHead {
-  Id?: unknown;
-  RecordType?: unknown;
-  CreationTime?: unknown;
-}
-
-export type { ContentType };

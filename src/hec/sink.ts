@@ -5,6 +5,7 @@
 // 503/429/5xx and network failures are retried with backoff for as long as it takes; a 4xx that
 // sending again cannot fix (bad token, refused data) fails the write and every later one.
 import { randomUUID } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import { jitteredDelayMs, parseRetryAfter } from "../api/backoff";
 import type { SplunkEvent } from "../splunk/event";
 import type { EventSink } from "../splunk/eventSink";
@@ -185,15 +186,11 @@ export class HecSink implements EventSink {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.opts.signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.opts.signal.addEventListener("abort", done, { once: true });
+  /** Waits ms, or less when the collector stops. */
+  private async sleep(ms: number): Promise<void> {
+    const { signal } = this.opts;
+    await delay(ms, undefined, { signal }).catch((err: unknown) => {
+      if (!signal.aborted) throw err;
     });
   }
 

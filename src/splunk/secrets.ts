@@ -11,7 +11,8 @@ import type { Logger } from "./logger";
 import type { Cause } from "../errors/causes";
 import { MASKED_SECRET as MASK, REALM } from "../config/constants";
 import { secretUsername, type SecretArg } from "./secretNames";
-import { createSplunkdRest, isSplunkdUnavailable, SplunkdRestError, type SplunkdRest } from "./splunkdRest";
+import { SplunkdRestError } from "./splunkdError";
+import { createSplunkdRest, isSplunkdUnavailable, type SplunkdRest } from "./splunkdRest";
 
 export interface Secrets {
   clientSecret?: string;

@@ -11,6 +11,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { SCHEME } from "../config/constants";
 import { passwordEntityName } from "./secretNames";
+import { SplunkdRestError, splunkdErrorText, type SplunkdMessages } from "./splunkdError";
 
 export interface SplunkdTarget {
   /** `server_uri` from splunkd's XML, e.g. `https://127.0.0.1:8089`. */
@@ -27,19 +28,6 @@ export interface SplunkdRest {
   writePassword(realm: string, username: string, password: string): Promise<void>;
   /** POST `data/inputs/<scheme>/<name>` with the given arguments (an edit; others unchanged). */
   updateInput(name: string, args: Record<string, string>): Promise<void>;
-}
-
-/** A failed splunkd call: HTTP status (0 = no response), splunkd's message text, the OS error code. */
-export class SplunkdRestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    /** e.g. ECONNREFUSED, ETIMEDOUT, DEPTH_ZERO_SELF_SIGNED_CERT; only when there was no response. */
-    readonly code?: string,
-  ) {
-    super(message);
-    this.name = "SplunkdRestError";
-  }
 }
 
 // A splunkd that is down, restarting or overloaded: nothing the admin must change, the next run
@@ -169,11 +157,9 @@ export function toRestError(failure: unknown): SplunkdRestError {
   if (failure instanceof Error) return new SplunkdRestError(failure.message, 0, errorCode(failure));
   const res = failure as Partial<SdkResponse> | undefined;
   const status = typeof res?.status === "number" ? res.status : 0;
-  const data = res?.data as { messages?: { text?: string }[] } | undefined;
-  const text = data?.messages?.map((m) => m.text).filter(Boolean).join("; ");
   const cause = res?.error instanceof Error ? res.error.message : undefined;
   const code = res?.error instanceof Error ? errorCode(res.error) : undefined;
-  return new SplunkdRestError(text || cause || `splunkd answered HTTP ${status}`, status, code);
+  return new SplunkdRestError(splunkdErrorText(res?.data as SplunkdMessages | undefined, status, cause), status, code);
 }
 
 function errorCode(error: Error): string | undefined {

@@ -14,7 +14,8 @@ import {
   type StoredSecrets,
   type TenantForm,
 } from "./model";
-import { SplunkdError, type Call } from "./splunkd";
+import { SplunkdRestError } from "../splunk/splunkdError";
+import type { Call } from "./splunkd";
 
 const INPUTS = `data/inputs/${SCHEME}`;
 const APP_ENDPOINT = `/services/apps/local/${APP_ID}`;
@@ -42,7 +43,7 @@ export function createInputsApi(call: Call) {
       const value = res.entry?.[0]?.content.clear_password;
       return typeof value === "string" ? value : undefined;
     } catch (error) {
-      if (error instanceof SplunkdError && error.status === 404) return undefined;
+      if (error instanceof SplunkdRestError && error.status === 404) return undefined;
       throw error;
     }
   }
@@ -51,14 +52,14 @@ export function createInputsApi(call: Call) {
     try {
       await call("POST", "storage/passwords", { name: username, realm: REALM, password });
     } catch (error) {
-      if (!(error instanceof SplunkdError) || error.status !== 409) throw error;
+      if (!(error instanceof SplunkdRestError) || error.status !== 409) throw error;
       await call("POST", passwordPath(username), { password });
     }
   }
 
   async function deleteSecret(username: string): Promise<void> {
     await call("DELETE", passwordPath(username)).catch((error: unknown) => {
-      if (!(error instanceof SplunkdError) || error.status !== 404) throw error;
+      if (!(error instanceof SplunkdRestError) || error.status !== 404) throw error;
     });
   }
 
@@ -164,7 +165,7 @@ export function createInputsApi(call: Call) {
         created = true;
         return { ok: true, message: "Connection works: a token was issued and the subscriptions were listed." };
       } catch (error) {
-        if (error instanceof SplunkdError && error.status === 400) return { ok: false, message: error.message };
+        if (error instanceof SplunkdRestError && error.status === 400) return { ok: false, message: error.message };
         throw error;
       } finally {
         if (created) await call("DELETE", `${INPUTS}/${encodeURIComponent(probe)}`).catch(() => undefined);

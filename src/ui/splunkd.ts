@@ -3,6 +3,7 @@
 // `splunkweb_csrf_token_<port>` cookie). JSON only (`output_mode=json`).
 import { getCSRFToken } from "@splunk/splunk-utils/config";
 import { createRESTURL } from "@splunk/splunk-utils/url";
+import { SplunkdRestError, splunkdErrorText, type SplunkdMessages } from "../splunk/splunkdError";
 
 export type Method = "GET" | "POST" | "DELETE";
 
@@ -11,21 +12,9 @@ export interface SplunkdEntry {
   content: Record<string, unknown>;
 }
 
-export interface SplunkdJson {
+export interface SplunkdJson extends SplunkdMessages {
   entry?: SplunkdEntry[];
   results?: Record<string, string>[];
-  messages?: { type?: string; text?: string }[];
-}
-
-/** A splunkd answer other than 2xx: its status and splunkd's message text. */
-export class SplunkdError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = "SplunkdError";
-  }
 }
 
 export type Call = (method: Method, path: string, params?: Record<string, string>) => Promise<SplunkdJson>;
@@ -56,10 +45,7 @@ export function createCall(app: string, fetchImpl: typeof fetch = (...a) => fetc
     } catch {
       json = { messages: [{ type: "ERROR", text: text.slice(0, 300) }] };
     }
-    if (!res.ok) {
-      const message = json.messages?.map((m) => m.text).filter(Boolean).join("; ");
-      throw new SplunkdError(message || `splunkd answered HTTP ${res.status}`, res.status);
-    }
+    if (!res.ok) throw new SplunkdRestError(splunkdErrorText(json, res.status), res.status);
     return json;
   };
 }

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import https from "node:https";
 import { createInputsApi } from "../../../src/ui/inputsApi";
 import { emptyForm, type TenantForm } from "../../../src/ui/model";
-import { SplunkdError, type Call } from "../../../src/ui/splunkd";
+import { SplunkdRestError } from "../../../src/splunk/splunkdError";
+import type { Call } from "../../../src/ui/splunkd";
 import { startRestDouble, type RestDouble } from "../../rest-double/restDouble";
 import type { ValidationRequest } from "../../rest-double/validator";
 
@@ -26,7 +27,7 @@ function directCall(splunkd: RestDouble): Call {
         res.setEncoding("utf8").on("data", (c: string) => (text += c));
         res.on("end", () => {
           const json = JSON.parse(text) as { messages?: { text: string }[] };
-          if ((res.statusCode ?? 0) >= 400) reject(new SplunkdError(json.messages?.[0]?.text ?? "", res.statusCode ?? 0));
+          if ((res.statusCode ?? 0) >= 400) reject(new SplunkdRestError(json.messages?.[0]?.text ?? "", res.statusCode ?? 0));
           else resolve(json);
         });
       });

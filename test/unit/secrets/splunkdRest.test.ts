@@ -4,10 +4,10 @@ import {
   isLoopbackHost,
   isSplunkdUnavailable,
   splunkCaFile,
-  SplunkdRestError,
   transportFor,
   trustedCas,
 } from "../../../src/splunk/splunkdRest";
+import { SplunkdRestError } from "../../../src/splunk/splunkdError";
 import { passwordEntityName } from "../../../src/splunk/secretNames";
 import { startRestDouble, useRestDouble } from "../../rest-double/restDouble";
 import { createTlsMaterial } from "../../simulator/certificates";
