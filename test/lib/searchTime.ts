@@ -4,11 +4,18 @@
 // Splunk's search-time sequence (Knowledge Manager manual, "The sequence of search-time
 // operations"): EXTRACT -> REPORT -> KV_MODE -> FIELDALIAS -> EVAL -> LOOKUP -> eventtypes -> tags.
 // Supported subset (anything else in our props throws, so the props stay inside it):
-//   - KV_MODE = json: Splunk's JSON extraction (nested keys joined by `.`, arrays marked `{}`);
-//     EXTRACT-* and REPORT-* are not used (a transform runs before KV_MODE, so it cannot read a
-//     JSON field such as Data) and throw;
+//   - EXTRACT-<class> = <regex> [in <field>]: named groups, first match, on _raw or a field an
+//     earlier extraction made; REPORT-<class> = <transform>, ...: transforms.conf REGEX with
+//     named groups, SOURCE_KEY (default _raw), MV_ADD (every match, else the first). Both run
+//     on the whole event: the auto-KV limits below do not apply to them;
+//   - KV_MODE = json: Splunk's JSON extraction (nested keys joined by `.`, arrays marked `{}`)
+//     under limits.conf's defaults (SEARCH_TIME_LIMITS): only values within the first
+//     [spath] extraction_cutoff bytes and [kv] maxchars characters, at most [kv] limit fields.
+//     A field an EXTRACT/REPORT made must not also come from the JSON (Splunk would keep both);
 //   - FIELDALIAS-<class> = (<orig> AS|ASNEW <new>)+ with props.conf.spec's AS/ASNEW rules;
-//   - EVAL-<field> = <expr>, all run on the fields as they were before any EVAL (spl/evalExpr.ts);
+//   - EVAL-<field> = <expr>, all run on the fields as they were before any EVAL (spl/evalExpr.ts;
+//     its spath() gives nothing for an input longer than extraction_cutoff, the cautious reading
+//     of limits.conf.spec, which says the cutoff also applies to "the spath command");
 //   - LOOKUP-<class> = <transform> (<match> [AS <event field>])+ [OUTPUT|OUTPUTNEW (<out> [AS <f>])+]
 //     on CSV files, in class-name order, with transforms.conf's filename, case_sensitive_match,
 //     max_matches (default 100), match_type WILDCARD(<field>); a multivalue input is looked up
@@ -16,15 +23,29 @@
 //   - eventtypes.conf searches (spl/searchExpr.ts): field=value with `*` wildcards, field!=value,
 //     field IN (...), bare or double-quoted values, AND/OR/NOT, parentheses (no macros, no free
 //     text); tags.conf [eventtype=<name>] stanzas.
-// Note: Splunk runs REPORT before KV_MODE, not after, so a transform cannot read JSON fields.
+// The limits are docs/reference/splunk-search-limits.md's, as a literal table here.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { confToMap, readConf } from "./conf";
-import { flattenJson } from "./splunkJson";
-import { compileEval, toFieldValues, type CompiledEval } from "./spl/evalExpr";
+import { flattenJsonWithin } from "./splunkJson";
+import { compileEval, spathLimit, toFieldValues, type CompiledEval } from "./spl/evalExpr";
 import { compileSearch, type Fields } from "./spl/searchExpr";
 
 export const APP_ROOT = path.join(__dirname, "..", "..");
+
+/** limits.conf defaults that bound automatic (KV_MODE) extraction at search time. */
+export interface SearchTimeLimits {
+  /** [spath] extraction_cutoff: bytes of the event auto-KV and spath read */
+  extractionCutoffBytes: number;
+  /** [kv] maxchars: characters of _raw auto-KV reads */
+  kvMaxChars: number;
+  /** [kv] limit: fields auto-KV creates */
+  kvLimit: number;
+}
+
+export const SPLUNK_DEFAULT_LIMITS: SearchTimeLimits = { extractionCutoffBytes: 5000, kvMaxChars: 10240, kvLimit: 100 };
+/** What a search would see if Splunk read every byte (the reference the limits are checked against). */
+export const NO_LIMITS: SearchTimeLimits = { extractionCutoffBytes: Infinity, kvMaxChars: Infinity, kvLimit: Infinity };
 
 type Settings = Map<string, string>;
 type FieldMap = Map<string, string[]>;
@@ -240,22 +261,76 @@ function applyLookups(settings: Settings, fields: FieldMap, lookups: Map<string,
   }
 }
 
+/** Characters of `raw` that lie within its first `bytes` UTF-8 bytes. */
+function charsWithinBytes(raw: string, bytes: number): number {
+  if (!Number.isFinite(bytes) || Buffer.byteLength(raw) <= bytes) return raw.length;
+  return Buffer.from(raw).subarray(0, bytes).toString("utf8").replace(/\uFFFD$/, "").length;
+}
+
+function regexGroups(key: string, regex: string): RegExp {
+  const re = new RegExp(regex, "g");
+  if (!/\(\?<[A-Za-z_]\w*>/.test(regex)) throw new Error(`${key}: a regex without named groups is outside the supported subset`);
+  return re;
+}
+
+/** EXTRACT-<class> (first match) then REPORT-<class> (transforms.conf), in class-name order. */
+function applyExtractions(settings: Settings, transforms: Map<string, Settings>, fields: FieldMap): void {
+  for (const [key, value] of classes(settings, "EXTRACT-")) {
+    const m = /^(.*?)(?:\s+in\s+(\S+))?$/.exec(value)!;
+    const source = m[2] ? fields.get(m[2])?.[0] : fields.get("_raw")?.[0];
+    const groups = source === undefined ? undefined : regexGroups(`props.conf ${key}`, m[1]).exec(source)?.groups;
+    for (const [name, v] of Object.entries(groups ?? {})) if (v !== undefined && !fields.has(name)) fields.set(name, [v]);
+  }
+  for (const [key, value] of classes(settings, "REPORT-")) {
+    for (const stanza of value.split(",").map((t) => t.trim())) {
+      const t = transforms.get(stanza);
+      const regex = t?.get("REGEX");
+      if (!t || !regex) throw new Error(`props.conf ${key}: no transforms.conf [${stanza}] with a REGEX`);
+      const unsupported = [...t.keys()].filter((k) => !["REGEX", "SOURCE_KEY", "MV_ADD"].includes(k));
+      if (unsupported.length) throw new Error(`transforms.conf [${stanza}]: ${unsupported.join(", ")} outside the supported subset`);
+      const source = fields.get(t.get("SOURCE_KEY") ?? "_raw")?.[0];
+      if (source === undefined) continue;
+      const mvAdd = /^(1|true)$/i.test(t.get("MV_ADD") ?? "");
+      for (const match of source.matchAll(regexGroups(`transforms.conf [${stanza}]`, regex))) {
+        for (const [name, v] of Object.entries(match.groups ?? {})) {
+          if (v === undefined) continue;
+          const list = fields.get(name);
+          if (!list) fields.set(name, [v]);
+          else if (mvAdd) list.push(v);
+        }
+      }
+    }
+  }
+}
+
 /**
- * Every field an analyst gets on an event of `sourcetype` whose data is `record` (the JSON the
- * API sent), after props.conf extractions, aliases, calculated fields and lookups.
+ * Every field an analyst gets on an event of `sourcetype` whose data is `event` (the JSON text
+ * the input wrote as _raw, or the record, written compactly as the API sends it), after
+ * props.conf extractions, aliases, calculated fields and lookups, under `limits`.
  */
-export function searchTimeFields(record: unknown, sourcetype: string, root = APP_ROOT): Map<string, string[]> {
-  const { props, evals, lookups } = app(root);
+export function searchTimeFields(event: unknown, sourcetype: string, root = APP_ROOT, limits: SearchTimeLimits = SPLUNK_DEFAULT_LIMITS): Map<string, string[]> {
+  const { props, transforms, evals, lookups } = app(root);
   const settings = props.get(sourcetype);
   if (!settings) throw new Error(`props.conf has no [${sourcetype}] stanza`);
-  if (classes(settings, "EXTRACT-").length > 0 || classes(settings, "REPORT-").length > 0) {
-    throw new Error(`props.conf [${sourcetype}]: EXTRACT/REPORT are outside the supported subset`);
-  }
   if (settings.get("KV_MODE") !== "json") throw new Error(`props.conf [${sourcetype}]: only KV_MODE = json is supported`);
-  const fields: FieldMap = flattenJson(record);
+  const raw = typeof event === "string" ? event : JSON.stringify(event);
+  const fields: FieldMap = new Map([["_raw", [raw]]]);
+  applyExtractions(settings, transforms, fields);
+  const kvChars = Math.min(charsWithinBytes(raw, limits.extractionCutoffBytes), limits.kvMaxChars);
+  for (const [name, values] of flattenJsonWithin(raw, kvChars, limits.kvLimit)) {
+    if (fields.has(name)) throw new Error(`props.conf [${sourcetype}]: ${name} comes from both an extraction and the JSON; give the extraction its own name`);
+    fields.set(name, values);
+  }
   applyAliases(settings, fields);
-  applyEvals(settings, fields, evals);
+  const saved = spathLimit.bytes;
+  spathLimit.bytes = limits.extractionCutoffBytes;
+  try {
+    applyEvals(settings, fields, evals);
+  } finally {
+    spathLimit.bytes = saved;
+  }
   applyLookups(settings, fields, lookups);
+  fields.delete("_raw");
   return fields;
 }
 

@@ -25,3 +25,78 @@ export function flattenJson(record: unknown): FieldValues {
   walk(record, "", fields);
   return fields;
 }
+
+/** Where each leaf value of a JSON text ends (character offset), in document order. */
+interface Leaf {
+  path: string;
+  value: string;
+  end: number;
+}
+
+function leaves(text: string): Leaf[] {
+  const out: Leaf[] = [];
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\r\n".includes(text[i])) i++;
+  };
+  const str = (): string => {
+    const start = i;
+    i++;
+    while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (path: string): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        const key = str();
+        ws();
+        i++; // :
+        value(path ? `${path}.${key}` : key);
+        ws();
+        if (text[i++] === "}") return;
+      }
+    }
+    if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value(`${path}{}`);
+        ws();
+        if (text[i++] === "]") return;
+      }
+    }
+    if (c === '"') {
+      const v = str();
+      if (path) out.push({ path, value: v, end: i });
+      return;
+    }
+    const m = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 40));
+    if (!m) throw new Error(`not JSON at ${i}`);
+    i += m[0].length;
+    if (path) out.push({ path, value: m[0] === "null" ? "null" : String(JSON.parse(m[0])), end: i });
+  };
+  value("");
+  return out;
+}
+
+/**
+ * KV_MODE = json under Splunk's auto-KV limits: only values that end within the first
+ * `maxChars` characters of the event, and no more than `maxFields` distinct field names.
+ */
+export function flattenJsonWithin(raw: string, maxChars: number, maxFields: number): FieldValues {
+  const fields: FieldValues = new Map();
+  for (const leaf of leaves(raw)) {
+    if (leaf.end > maxChars) break;
+    if (!fields.has(leaf.path) && fields.size >= maxFields) continue;
+    add(fields, leaf.path, leaf.value);
+  }
+  return fields;
+}

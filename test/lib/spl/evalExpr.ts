@@ -217,6 +217,12 @@ export function pcre(pattern: string, flags = ""): RegExp {
 
 // ---- spath(<value>, <path>) on JSON text ---------------------------------------------------
 
+/**
+ * Bytes of input spath() reads (limits.conf [spath] extraction_cutoff, see test/lib/searchTime.ts).
+ * Cautious model: a longer input gives nothing, so knowledge objects must not rely on it.
+ */
+export const spathLimit = { bytes: Infinity };
+
 /** Follows an spath path (`a.b{}.c`, `{n}` 1-based) through parsed JSON. */
 function spathValues(json: unknown, path: string): string[] {
   let current: unknown[] = [json];
@@ -332,7 +338,7 @@ export const EVAL_FUNCTIONS: Readonly<Record<string, EvalFunction>> = {
     maxArgs: 2,
     call: eager((v, p) => {
       const str = text(v, "spath()");
-      if (str === null) return null;
+      if (str === null || Buffer.byteLength(str) > spathLimit.bytes) return null;
       let json: unknown;
       try {
         json = JSON.parse(str);

@@ -28,7 +28,9 @@ describe("knowledge: docs/fields.md", () => {
       const raw = flattenJson(s.record);
       const names = sections.get(s.sourcetype) ?? new Set<string>();
       for (const field of searchTimeFields(s.record, s.sourcetype).keys()) {
-        if (!raw.has(field) && !names.has(field)) missing.push(`${s.sourcetype}: ${field}`);
+        // Regex copies are documented by their prefix, e.g. `defender_o365_air_<Key>`.
+        const prefixed = [...names].some((n) => n.endsWith("_<Key>") && field.startsWith(n.slice(0, -"<Key>".length)));
+        if (!raw.has(field) && !names.has(field) && !prefixed) missing.push(`${s.sourcetype}: ${field}`);
       }
     }
     assert.deepEqual([...new Set(missing)], []);

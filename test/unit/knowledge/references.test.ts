@@ -46,7 +46,9 @@ describe("knowledge: references", () => {
   });
 
   it("every transform and every lookup file is used", () => {
-    const used = new Set([...props.values()].flatMap((s) => [...s].filter(([k]) => /^(LOOKUP|REPORT|TRANSFORMS)-/.test(k)).flatMap(([, v]) => v.split(/[\s,]+/).slice(0, 1))));
+    // LOOKUP names one transform (then its fields); REPORT and TRANSFORMS list transforms.
+    const named = ([k, v]: [string, string]): string[] => (k.startsWith("LOOKUP-") ? v.split(/\s+/).slice(0, 1) : v.split(/\s*,\s*/));
+    const used = new Set([...props.values()].flatMap((s) => [...s].filter(([k]) => /^(LOOKUP|REPORT|TRANSFORMS)-/.test(k)).flatMap(named)));
     for (const name of transforms.keys()) assert.ok(used.has(name), `transforms.conf [${name}] is never used`);
     const files = new Set([...transforms.values()].map((s) => s.get("filename")));
     for (const f of fs.readdirSync(lookupDir)) assert.ok(files.has(f), `lookups/${f} has no transforms.conf stanza`);

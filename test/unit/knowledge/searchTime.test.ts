@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { eventtypesFor, searchTimeFields, tagsFor } from "../../lib/searchTime";
+import { eventtypesFor, NO_LIMITS, searchTimeFields, tagsFor } from "../../lib/searchTime";
 import { compileSearch } from "../../lib/spl/searchExpr";
 
 function tinyApp(files: Record<string, string>): string {
@@ -67,8 +67,13 @@ describe("knowledge: search-time evaluator", () => {
   });
 
   it("refuses what it cannot evaluate faithfully", () => {
-    const report = app({ "default/props.conf": `[${ST}]\nKV_MODE = json\nREPORT-x = t\n` });
+    const report = app({
+      "default/props.conf": `[${ST}]\nKV_MODE = json\nREPORT-x = t\n`,
+      "default/transforms.conf": "[t]\nREGEX = (?<v>a)\nFORMAT = v::$1\n",
+    });
     assert.throws(() => searchTimeFields({}, ST, report), /outside the supported subset/);
+    const twice = app({ "default/props.conf": `[${ST}]\nKV_MODE = json\nEXTRACT-a = "a":"(?<a>[^"]*)"\n` });
+    assert.throws(() => searchTimeFields({ a: "x" }, ST, twice), /both an extraction and the JSON/);
     const kv = app({ "default/props.conf": `[${ST}]\nKV_MODE = auto\n` });
     assert.throws(() => searchTimeFields({}, ST, kv), /KV_MODE/);
     const fn = app({ "default/props.conf": `[${ST}]\nKV_MODE = json\nEVAL-x = md5(a)\n` });
@@ -116,5 +121,42 @@ describe("knowledge: search subset", () => {
   it("throws on syntax outside the subset", () => {
     assert.throws(() => compileSearch("`defender_o365_index` v=1"), /macros/);
     assert.throws(() => compileSearch("freetext"), /supported/);
+  });
+});
+
+describe("knowledge: search-time limits (limits.conf defaults)", () => {
+  const roots: string[] = [];
+  after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+  const app = (files: Record<string, string>) => {
+    const root = tinyApp(files);
+    roots.push(root);
+    return root;
+  };
+
+  it("auto-KV reads only the first extraction_cutoff bytes, maxchars characters and limit fields; EXTRACT and REPORT read all", () => {
+    const root = app({
+      "default/props.conf": [
+        `[${ST}]`,
+        "KV_MODE = json",
+        'EXTRACT-late = "late"\\s*:\\s*"(?<late_x>[^"]*)"',
+        "REPORT-many = many",
+        'EVAL-short = spath(\'short_json\', "k")',
+        "EVAL-long = spath(\'long_json\', \"k\")",
+      ].join("\n"),
+      "default/transforms.conf": '[many]\nREGEX = "m"\\s*:\\s*"(?<m_x>[^"]*)"\nMV_ADD = true\n',
+    });
+    const pad = "é".repeat(2600); // 5,200 bytes, 2,600 characters
+    const event = JSON.stringify({ early: "1", short_json: '{"k":"v"}', long_json: JSON.stringify({ k: "v", pad }), pad, late: "2", list: [{ m: "a" }, { m: "b" }] });
+    const f = searchTimeFields(event, ST, root);
+    assert.deepEqual(f.get("early"), ["1"]);
+    assert.equal(f.get("late"), undefined, "past 5,000 bytes: auto-KV does not see it");
+    assert.deepEqual(f.get("late_x"), ["2"], "EXTRACT reads the whole event");
+    assert.deepEqual(f.get("m_x"), ["a", "b"], "REPORT with MV_ADD keeps every match");
+    assert.deepEqual(f.get("short"), ["v"]);
+    assert.equal(f.get("long"), undefined, "spath() on an input past the cutoff gives nothing");
+    const all = searchTimeFields(event, ST, root, NO_LIMITS);
+    assert.deepEqual([all.get("late"), all.get("long")], [["2"], ["v"]]);
+    const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`k${i}`, i])));
+    assert.equal([...searchTimeFields(wide, ST, root).keys()].filter((k) => /^k\d+$/.test(k)).length, 100, "[kv] limit");
   });
 });

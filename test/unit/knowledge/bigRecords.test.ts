@@ -1,0 +1,170 @@
+// Fields that survive big records: auto-KV (KV_MODE = json) reads only the first 5,000 bytes of
+// an event (limits.conf defaults, docs/reference/splunk-search-limits.md). Every field a
+// dashboard, alert, macro, eventtype or CIM mapping uses must be the same on a record over that
+// size as if Splunk read every byte: on the real AIR fixtures over 5,000 bytes and on synthetic
+// 20 kB records (an alert and an investigation) whose used keys all stand past byte 5,000, with
+// JSON escapes the way Microsoft writes them (\u0026, \u0027, \", non-ASCII as \uXXXX).
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CIM } from "../../lib/cimModels";
+import { confToMap, readConf } from "../../lib/conf";
+import { APP_ROOT, eventtypesFor, NO_LIMITS, searchTimeFields, SPLUNK_DEFAULT_LIMITS } from "../../lib/searchTime";
+
+const FIXTURES = path.join(APP_ROOT, "test", "fixtures");
+
+/** Every name the shipped SPL mentions: dashboard queries, saved searches, macros, eventtypes. */
+function splWords(): Set<string> {
+  const views = path.join(APP_ROOT, "default", "data", "ui", "views");
+  const spl = [
+    ...fs.readdirSync(views).flatMap((f) => [...fs.readFileSync(path.join(views, f), "utf8").matchAll(/"query":\s*"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string)),
+    ...["savedsearches.conf", "eventtypes.conf"].flatMap((f) => [...confToMap(readConf(path.join(APP_ROOT, "default", f))).values()].map((s) => s.get("search") ?? "")),
+    ...[...confToMap(readConf(path.join(APP_ROOT, "default", "macros.conf"))).values()].map((s) => s.get("definition") ?? ""),
+  ];
+  assert.ok(spl.filter((q) => q.includes("InvestigationId")).length >= 2, "dashboard and alert searches are read");
+  return new Set(spl.flatMap((t) => [...t.matchAll(/[A-Za-z_][A-Za-z0-9_.{}]*/g)].map((m) => m[0])));
+}
+
+/** JSON text as .NET writes it: `&`, `'`, `<`, `>` and every non-ASCII character as \uXXXX. */
+function dotnetJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[&'<>\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+const PADDING = `Zürich "quoted" \\ back-slashed & <tagged> l'été `.repeat(300); // ~15 kB once escaped
+
+/** A Security & Compliance alert of ~20 kB: every used key after a long Comments and AlertLinks. */
+function bigAlert(): string {
+  const data = {
+    etps: PADDING,
+    an: "Suspicious forwarding & \"rule\"",
+    ad: "Mail from l'été <ops> was forwarded \\ outside",
+    trc: "megan.bowen@contoso.example",
+    tsd: "attacker@example.org",
+    sip: "2001:db8::25",
+    f3u: "adele.vance@contoso.example",
+  };
+  return dotnetJson({
+    CreationTime: "2026-11-20T10:00:00",
+    Comments: PADDING,
+    AlertLinks: [{ AlertLinkHref: `https://security.microsoft.com/alerts?x=${"a&b".repeat(100)}` }],
+    Data: JSON.stringify(data),
+    Status: "Investigating",
+    Category: "ThreatManagement",
+    Severity: "High",
+    Name: "Email forwarding to an \"external\" domain & more",
+    AlertId: "d6e7f809-0000-4000-8000-000000000bbb",
+    PolicyId: "6f708192-0000-4000-8000-000000000ccc",
+    AlertEntityId: "megan.bowen@contoso.example",
+    EntityType: "User",
+    OrganizationId: "11111111-2222-3333-4444-555555555555",
+    Operation: "AlertTriggered",
+    Workload: "SecurityComplianceCenter",
+    RecordType: 40,
+  });
+}
+
+/** An investigation of ~20 kB whose Data (the triggering alert) and own keys stand past byte 5,000. */
+function bigInvestigation(): string {
+  const data = {
+    Version: "3.0",
+    Comments: PADDING,
+    AlertDisplayName: "User-reported message & \"phish\"",
+    Description: "Reported by l'équipe <soc>",
+    Status: "InProgress",
+    Category: "ThreatManagement",
+    ProviderName: "OATP",
+    ProviderAlertId: "a1b2c3d4-0000-4000-8000-000000000ddd",
+    Severity: "Medium",
+    Entities: [
+      { $id: "1", Type: "mailbox", Upn: "megan.bowen@contoso.example" },
+      { $id: "2", Type: "mailMessage", Recipient: "megan.bowen@contoso.example", SenderIP: "2001:db8::25" },
+      { $id: "3", Type: "ip", Address: "192.0.2.44" },
+    ],
+  };
+  return dotnetJson({
+    CreationTime: "2026-11-20T10:00:00",
+    Actions: [{ $id: "1", ActionId: "a-1", InvestigationId: "urn:UrlInvestigation:00000000000000000000000000000001", ActionType: "SoftDelete", ActionStatus: "Pending", Description: PADDING }],
+    Data: JSON.stringify(data),
+    Status: "Pending Approval",
+    StartTimeUtc: "2026-11-20T09:58:00",
+    InvestigationId: "urn:UrlInvestigation:00000000000000000000000000000001",
+    InvestigationName: "Email reported by user as \"phish\" & malware",
+    InvestigationType: "UserReportedInvestigation",
+    DeepLinkUrl: "https://security.microsoft.com/airinvestigation/urn:x?tid=1&s=2",
+    RunningTime: "120",
+    OrganizationId: "11111111-2222-3333-4444-555555555555",
+    Operation: "AirInvestigationData",
+    Workload: "AirInvestigation",
+    Id: "f0e1d2c3-0000-4000-8000-000000000eee",
+    RecordType: 64,
+  });
+}
+
+interface Big {
+  origin: string;
+  raw: string;
+  sourcetype: string;
+}
+
+function bigRecords(): Big[] {
+  const real = fs
+    .readFileSync(path.join(FIXTURES, "real", "recordtype-64.ndjson"), "utf8")
+    .split("\n")
+    .map((raw, i) => ({ origin: `real/recordtype-64.ndjson:${i + 1}`, raw, sourcetype: "o365:defender:air" }))
+    .filter((b) => Buffer.byteLength(b.raw) > SPLUNK_DEFAULT_LIMITS.extractionCutoffBytes);
+  return [
+    ...real,
+    { origin: "synthetic 20 kB alert", raw: bigAlert(), sourcetype: "o365:defender:alert" },
+    { origin: "synthetic 20 kB investigation", raw: bigInvestigation(), sourcetype: "o365:defender:air" },
+  ];
+}
+
+/** Data is JSON text: equal when it parses to the same document. */
+function same(field: string, a: string[] | undefined, b: string[] | undefined): boolean {
+  if (field === "Data" && a && b && a.length === 1 && b.length === 1) return JSON.stringify(JSON.parse(a[0])) === JSON.stringify(JSON.parse(b[0]));
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+describe("knowledge: fields that survive records over 5,000 bytes", () => {
+  const records = bigRecords();
+  const used = new Set([...splWords(), ...CIM.datasets.flatMap((d) => d.cimFields)]);
+
+  it("has real AIR fixtures over 5,000 bytes and 20 kB synthetic records past every limit", () => {
+    assert.ok(records.filter((r) => r.origin.startsWith("real/")).length >= 2);
+    for (const r of records.filter((x) => x.origin.startsWith("synthetic"))) {
+      assert.ok(Buffer.byteLength(r.raw) > 2 * SPLUNK_DEFAULT_LIMITS.kvMaxChars - 1000, `${r.origin}: ${Buffer.byteLength(r.raw)} bytes`);
+      assert.ok(r.raw.indexOf('"Status"') > SPLUNK_DEFAULT_LIMITS.kvMaxChars, `${r.origin}: the used keys stand past every limit`);
+    }
+  });
+
+  it("gives every used field the value it has when Splunk reads every byte", () => {
+    const wrong: string[] = [];
+    let compared = 0;
+    for (const r of records) {
+      const limited = searchTimeFields(r.raw, r.sourcetype);
+      const full = searchTimeFields(r.raw, r.sourcetype, APP_ROOT, NO_LIMITS);
+      for (const [field, values] of full) {
+        if (!used.has(field)) continue;
+        compared++;
+        if (!same(field, limited.get(field), values)) wrong.push(`${r.origin}: ${field} = ${JSON.stringify(limited.get(field))}, not ${JSON.stringify(values)}`);
+      }
+      assert.deepEqual(eventtypesFor(limited, r.sourcetype), eventtypesFor(full, r.sourcetype), `${r.origin}: eventtypes`);
+    }
+    assert.deepEqual(wrong, []);
+    assert.ok(compared > 60, `only ${compared} fields compared`);
+  });
+
+  it("decodes JSON escapes in the record and, twice, in Data", () => {
+    const alert = searchTimeFields(bigAlert(), "o365:defender:alert");
+    assert.deepEqual(alert.get("signature"), ['Email forwarding to an "external" domain & more']);
+    assert.deepEqual(alert.get("description"), ["Mail from l'été <ops> was forwarded \\ outside"]);
+    assert.deepEqual([alert.get("user"), alert.get("src"), alert.get("severity")], [["megan.bowen@contoso.example"], ["2001:db8::25"], ["high"]]);
+    const air = searchTimeFields(bigInvestigation(), "o365:defender:air");
+    assert.deepEqual(air.get("signature"), ['User-reported message & "phish"']);
+    assert.deepEqual(air.get("InvestigationName"), ['Email reported by user as "phish" & malware']);
+    assert.deepEqual(air.get("DeepLinkUrl"), ["https://security.microsoft.com/airinvestigation/urn:x?tid=1&s=2"]);
+    assert.deepEqual(air.get("alert_entity_type"), ["mailbox", "mailMessage", "ip"]);
+    assert.deepEqual(air.get("user"), ["megan.bowen@contoso.example"]);
+    assert.deepEqual(air.get("Status"), ["Pending Approval"]);
+  });
+});
