@@ -19,14 +19,16 @@ function tinyApp(files: Record<string, string>): string {
 
 const ST = "test:st";
 
+const roots: string[] = [];
+after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+/** A small app of its own for one case, removed after the run. */
+function app(files: Record<string, string>): string {
+  const root = tinyApp(files);
+  roots.push(root);
+  return root;
+}
+
 describe("knowledge: search-time evaluator", () => {
-  const roots: string[] = [];
-  after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
-  const app = (files: Record<string, string>) => {
-    const root = tinyApp(files);
-    roots.push(root);
-    return root;
-  };
 
   it("extracts JSON with {} array names, then aliases, then parallel EVALs, then lookups", () => {
     const root = app({
@@ -125,13 +127,6 @@ describe("knowledge: search subset", () => {
 });
 
 describe("knowledge: search-time limits (limits.conf defaults)", () => {
-  const roots: string[] = [];
-  after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
-  const app = (files: Record<string, string>) => {
-    const root = tinyApp(files);
-    roots.push(root);
-    return root;
-  };
 
   it("auto-KV reads only the first extraction_cutoff bytes, maxchars characters and limit fields; EXTRACT and REPORT read all", () => {
     const root = app({
