@@ -1,5 +1,5 @@
 // `npm run build`: bundles the modular input with esbuild into one file and lays out the app
-// under dist/defender_o365/ exactly as it is packaged (design.md section 1):
+// under dist/defender_o365/ exactly as it is packaged (docs/architecture.md):
 //   dist/defender_o365/bin/app/defender_o365_activity.js   the whole program, no node_modules
 //   dist/defender_o365/{default,metadata,README,static,lookups,appserver/static}, bin/*.sh|*.cmd
 //   dist/defender_o365/README.md   the app root readme AppInspect reads (scripts/appReadme.ts)

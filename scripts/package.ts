@@ -1,6 +1,6 @@
 // `npm run package`: dist/defender_o365-<version>.tgz from dist/defender_o365/ (run the build
-// first; the npm script does). The archive follows design.md section 1 and AppInspect's packaging
-// checks (reference/splunk-platform.md 5.4): ustar + gzip, one top folder `defender_o365/`, no
+// first; the npm script does). The archive follows docs/architecture.md and AppInspect's packaging
+// checks (docs/reference/splunk-platform.md 5.4): ustar + gzip, one top folder `defender_o365/`, no
 // `./` prefix, no hidden files, no local/ or local.meta, directories and bin/*.sh 755, other files
 // 644. test/integration/package.test.ts opens the archive and checks every rule.
 //

@@ -1,4 +1,4 @@
-// Entry point splunkd runs through bin/defender_o365_activity.sh (reference/splunk-platform.md
+// Entry point splunkd runs through bin/defender_o365_activity.sh (docs/reference/splunk-platform.md
 // 1.2): `--scheme`, `--validate-arguments` (<items> on stdin), or no argument (<input> on stdin,
 // events on stdout). Returns an exit code; the caller exits only after stdout was handed over.
 import { XmlEventWriter, writeFully } from "./splunk/eventWriter";

@@ -1,5 +1,5 @@
 // Office 365 AuditLogRecordType (Microsoft's "Office 365 Management Activity API schema",
-// enum AuditLogRecordType; reference/activity-api.md 5.2). Gaps in the numbering are real and new
+// enum AuditLogRecordType; docs/reference/activity-api.md 5.2). Gaps in the numbering are real and new
 // members appear often, so numbers outside this table stay valid. Names with spaces are the
 // documentation's labels; the API sends the number.
 

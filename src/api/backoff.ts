@@ -1,5 +1,5 @@
-// Retry timing for throttled and transient Activity API calls (reference/activity-api.md 4.2
-// and 9.11): honour Retry-After (delta seconds or HTTP date, RFC 9110 10.2.3) when the server
+// Retry timing for throttled and transient Activity API calls (docs/reference/activity-api.md
+// 4.2): honour Retry-After (delta seconds or HTTP date, RFC 9110 10.2.3) when the server
 // sends one, otherwise exponential backoff with full jitter, capped, for a bounded number of
 // attempts. Pure functions plus injectable sleep/random so tests run instantly.
 

@@ -1,4 +1,4 @@
-// The Office 365 Management Activity API on undici (reference/activity-api.md sections 2-4):
+// The Office 365 Management Activity API on undici (docs/reference/activity-api.md sections 2-4):
 // PublisherIdentifier on every request, UTC `YYYY-MM-DDTHH:MM:SS` windows, NextPageUri
 // followed verbatim, bodies checked for shape, errors parsed by AF code, throttled and
 // transient failures retried here with backoff, one token refresh on HTTP 401, and blobs

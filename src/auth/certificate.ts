@@ -1,7 +1,7 @@
 // Certificate credentials for MSAL's confidential client: a PEM holding the certificate and its
-// private key (design.md section 2, `certificate_path`). MSAL wants the key as unencrypted PEM
+// private key (docs/configuration.md, `certificate_path`). MSAL wants the key as unencrypted PEM
 // and the certificate's thumbprint (hex digest of its DER); the Activity API's documented
-// client assertion carries the SHA-1 thumbprint as `x5t` (reference/activity-api.md 1.2).
+// client assertion carries the SHA-1 thumbprint as `x5t` (docs/reference/entra-clouds.md 2).
 // The same reading serves --validate-arguments (checkCertificateFile) and the token provider.
 import { X509Certificate, createHash, createPrivateKey, type KeyObject } from "node:crypto";
 import * as fs from "node:fs";

@@ -1,7 +1,7 @@
-// Where each Microsoft cloud serves the Activity API and its logins (reference/activity-api.md
-// 1.1: API host per plan from Microsoft's Activity API reference; login hosts from Entra's
+// Where each Microsoft cloud serves the Activity API and its logins (docs/reference/entra-clouds.md
+// 1: API host per plan from Microsoft's Activity API reference; login hosts from Entra's
 // national-cloud page; scope = `https://<API host>/.default`), plus the `api_url` and
-// `authority_url` overrides of design.md section 2.
+// `authority_url` overrides (docs/configuration.md).
 
 export interface CloudHosts {
   apiHost: string;
@@ -53,7 +53,7 @@ function origin(override: string, setting: string): string {
   } catch {
     throw new Error(`${setting} is not a URL: give scheme://host[:port]`);
   }
-  // TLS is always on (design.md section 2), and MSAL refuses non-https authorities anyway.
+  // TLS is always on (docs/configuration.md), and MSAL refuses non-https authorities anyway.
   if (url.protocol !== "https:") throw new Error(`${setting} must start with https://`);
   return url.origin;
 }

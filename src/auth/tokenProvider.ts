@@ -1,5 +1,5 @@
 // App-only access tokens for the Activity API (or, with another scope, Microsoft Graph): one
-// MSAL confidential client (client credentials flow, reference/activity-api.md 1.2) per API client, with a client secret or a
+// MSAL confidential client (client credentials flow, docs/reference/entra-clouds.md 2) per API client, with a client secret or a
 // certificate. The token is cached and renewed a few minutes before it expires (Microsoft
 // suggests renewing ahead of the ~1 h lifetime); invalidate() forces a new one after a 401.
 import { ConfidentialClientApplication, LogLevel, type Configuration } from "@azure/msal-node";

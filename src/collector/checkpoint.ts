@@ -1,4 +1,4 @@
-// Per-input checkpoint in splunkd's checkpoint_dir (design.md section 3): one JSON file,
+// Per-input checkpoint in splunkd's checkpoint_dir (docs/collector.md): one JSON file,
 // replaced atomically (write a temp file, fsync, rename), holding no secret. The record-Id
 // store beside it (dedupe.ts) is what guarantees "no record twice"; the checkpoint makes
 // runs resume where they stopped and keeps finished blobs from being downloaded again.

@@ -1,6 +1,6 @@
 // One run of one input: ensure subscriptions, then per content type plan windows, list
 // content, fetch blobs (max_concurrency in flight), map records, write events, remember
-// their Ids, and commit each window once all of its blobs are written (design.md section 3).
+// their Ids, and commit each window once all of its blobs are written (docs/collector.md).
 import type { ActivityApi } from "../api/activityApi";
 import { ActivityApiError, isAuditLogOff } from "../api/errors";
 import type { ContentItem } from "../api/types";

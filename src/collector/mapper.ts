@@ -1,4 +1,4 @@
-// Maps one raw audit record to one Splunk event (design.md section 4). Pure: the record's
+// Maps one raw audit record to one Splunk event (docs/collector.md, "Events"). Pure: the record's
 // text goes into <data> untouched; only the head fields are read.
 import type { SplunkEvent } from "../splunk/event";
 import { recordTypeNumber, sourcetypeFor } from "./sourcetype";

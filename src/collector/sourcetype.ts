@@ -1,4 +1,4 @@
-// Sourcetype by RecordType (design.md section 4). Record types outside the table keep the
+// Sourcetype by RecordType (docs/collector.md, "Events"). Record types outside the table keep the
 // Splunk Add-on for Microsoft Office 365's sourcetype so existing content keeps working.
 
 export const DEFAULT_SOURCETYPE = "o365:management:activity";

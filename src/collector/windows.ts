@@ -1,4 +1,4 @@
-// Plans the contentCreated windows of one run (design.md section 3; reference/activity-api.md
+// Plans the contentCreated windows of one run (docs/collector.md; docs/reference/activity-api.md
 // section 3): the API selects blobs by when they became available (startTime <= contentCreated
 // < endTime), accepts at most 24 h per query and no start older than 7 days.
 

@@ -1,5 +1,5 @@
 // Builds Dashboard Studio definitions (the JSON inside `<dashboard version="2">`) from a compact
-// description: tabs of rows of panels. Splunk's format (splunk-platform reference 6.2): the XML
+// description: tabs of rows of panels. Splunk's format (docs/reference/splunk-platform.md 6.2): the XML
 // envelope carries <label>, <description> and the definition in CDATA; the definition has
 // dataSources, visualizations, inputs, defaults and a tabbed layout
 // ({ tabs: { items: [{ layoutId, label }] }, layoutDefinitions: { id: { type: "grid", structure } } }).

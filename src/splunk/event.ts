@@ -1,4 +1,4 @@
-// One Splunk event as the XML stream carries it (reference/splunk-platform.md 1.6).
+// One Splunk event as the XML stream carries it (docs/reference/splunk-platform.md 1.6).
 export interface SplunkEvent {
   /** The full stanza name, e.g. defender_o365_activity://contoso. */
   stanza: string;

@@ -1,4 +1,4 @@
-// The XML event stream splunkd reads from a modular input's stdout (reference/splunk-platform.md
+// The XML event stream splunkd reads from a modular input's stdout (docs/reference/splunk-platform.md
 // 1.6): `<stream>` opened before the first event, one `<event stanza=… unbroken="1">` per record
 // with children in the order time, source, sourcetype, index, host, data, done; `</stream>` at the end.
 import type { SplunkEvent } from "./event";

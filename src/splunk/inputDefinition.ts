@@ -1,4 +1,4 @@
-// The XML documents splunkd writes to a modular input's stdin (reference/splunk-platform.md
+// The XML documents splunkd writes to a modular input's stdin (docs/reference/splunk-platform.md
 // 1.4 and 1.5). Parsing lives in src/splunk/xmlInput.ts; these are the shapes.
 
 export type ParamValue = string | string[];

@@ -1,5 +1,5 @@
-// The --scheme answer (reference/splunk-platform.md 1.3): introspection XML naming every
-// argument of design.md section 2, with every element written explicitly (splunkd's own
+// The --scheme answer (docs/reference/splunk-platform.md 1.3): introspection XML naming every
+// argument of docs/configuration.md, with every element written explicitly (splunkd's own
 // defaults are not documented) and no XML declaration, as both Splunk SDKs do.
 import { CLOUD_NAMES } from "../auth/clouds";
 import { CONTENT_TYPES } from "../config/inputConfig";

@@ -1,4 +1,4 @@
-// Where each secret of an input lives in storage/passwords (design.md section 2). Pure, so the
+// Where each secret of an input lives in storage/passwords (docs/configuration.md). Pure, so the
 // configuration page (browser bundle) and the modular input name entries the same way.
 
 export const SECRET_ARGS = ["client_secret", "certificate_password", "proxy_password"] as const;

@@ -1,5 +1,5 @@
-// Secrets of one input, kept in splunkd's storage/passwords (design.md section 2;
-// reference/splunk-platform.md 3.2, the mask-on-first-run pattern):
+// Secrets of one input, kept in splunkd's storage/passwords (docs/configuration.md;
+// docs/reference/splunk-platform.md 3.2, the mask-on-first-run pattern):
 //   realm `defender_o365`, username `<input>`                       -> client_secret
 //   realm `defender_o365`, username `<input>#certificate_password`  -> certificate_password
 //   realm `defender_o365`, username `<input>#proxy_password`        -> proxy_password

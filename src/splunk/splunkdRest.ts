@@ -1,5 +1,5 @@
 // splunkd REST for the modular input: storage/passwords and our own input stanzas, through the
-// `splunk-sdk` Service with the session key splunkd passes (reference/splunk-platform.md 3.1).
+// `splunk-sdk` Service with the session key splunkd passes (docs/reference/splunk-platform.md 3.1).
 // The SDK's own Node transport never checks certificates; ours keeps the check for a remote
 // splunkd and skips it only on loopback (see transportFor), and speaks http:// when splunkd
 // runs without SSL.

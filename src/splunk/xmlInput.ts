@@ -1,4 +1,4 @@
-// Parses the documents splunkd writes to stdin (reference/splunk-platform.md 1.4, 1.5):
+// Parses the documents splunkd writes to stdin (docs/reference/splunk-platform.md 1.4, 1.5):
 // `<input>` in run mode and `<items>` for --validate-arguments. A small strict XML reader
 // (elements, attributes, text, entity and character references, CDATA, comments, the XML
 // declaration) is enough for these documents and keeps the bundle free of XML dependencies.

@@ -5,7 +5,7 @@
 // docs/reference/splunk-setup.md), and proxies /<locale>/splunkd/__raw/... to splunkd with the
 // session's key. Like Splunk Web it requires, on every state-changing request, the
 // X-Splunk-Form-Key header to equal the `splunkweb_csrf_token_<port>` cookie (what
-// @splunk/splunk-utils sends; reference/splunk-platform.md 8.2.3).
+// @splunk/splunk-utils sends; docs/reference/splunk-platform.md 8.2).
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";

@@ -1,5 +1,5 @@
 // Parses a modular input's stdout as splunkd does in xml streaming mode
-// (reference/splunk-platform.md 1.6): `<stream>` holding `<event stanza=… unbroken=…>` elements
+// (docs/reference/splunk-platform.md 1.6): `<stream>` holding `<event stanza=… unbroken=…>` elements
 // with time, source, sourcetype, index, host, data and `<done/>`. Incremental (chunks as they
 // arrive) and strict (saxes, well-formedness per XML 1.0): any malformation is reported as an error.
 import { SaxesParser } from "saxes";

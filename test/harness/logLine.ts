@@ -1,5 +1,5 @@
 // Reads the lines a modular input writes to stderr the way splunkd files them in splunkd.log
-// (reference/splunk-platform.md 1.7): a leading level word (DEBUG INFO WARN ERROR FATAL) sets the
+// (docs/reference/splunk-platform.md 1.7): a leading level word (DEBUG INFO WARN ERROR FATAL) sets the
 // level; a line without one is logged as ERROR. Our lines end with `key=value` fields
 // (src/splunk/logger.ts), read here from the right so a message may hold anything.
 

@@ -1,6 +1,6 @@
 // A splunkd stand-in for tests, the demo and benchmarks. It installs the packaged app the way
 // "Install app from file" does (the .tgz unpacked into $SPLUNK_HOME/etc/apps/) and runs the app's
-// launcher as splunkd runs a modular input (reference/splunk-platform.md 1.2-1.8):
+// launcher as splunkd runs a modular input (docs/reference/splunk-platform.md 1.2-1.8):
 //   - directly (start_by_shell = false), with SPLUNK_HOME/SPLUNK_DB set and splunkd's environment;
 //   - `--scheme`; `--validate-arguments` with <items> on stdin; no argument with <input> on stdin
 //     (server_host, server_uri, session_key, checkpoint_dir, <stanza name=… app=…> with <param>

@@ -1,5 +1,5 @@
-// Opens the archive `npm run package` wrote and checks every packaging rule of design.md section 1
-// and AppInspect's packaging checks (reference/splunk-platform.md 5.4). `npm test` packages first.
+// Opens the archive `npm run package` wrote and checks every packaging rule of docs/architecture.md
+// and AppInspect's packaging checks (docs/reference/splunk-platform.md 5.4). `npm test` packages first.
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";

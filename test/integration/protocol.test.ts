@@ -1,5 +1,5 @@
 // The packaged launcher through the splunkd harness: the three invocation modes, the Node lookup,
-// and a run against the Activity API simulator (design.md section 2, reference/splunk-platform.md 1).
+// and a run against the Activity API simulator (docs/configuration.md, docs/reference/splunk-platform.md 1).
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -7,7 +7,7 @@ import { SaxesParser } from "saxes";
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, defaultTenant, startSimulator, type Simulator } from "../simulator";
 import { installApp, type Params, type Splunkd } from "../harness/splunkd";
 
-/** The arguments of design.md section 2 (names are a contract). */
+/** The arguments of docs/configuration.md (names are a contract). */
 const DESIGN_ARGS = [
   "tenant_id", "client_id", "client_secret", "certificate_path", "cloud", "content_types", "record_types",
   "backfill_hours", "max_concurrency", "publisher_id", "proxy_url", "api_url", "authority_url", "auto_subscribe",
@@ -67,7 +67,7 @@ describe("protocol: the packaged launcher run as splunkd runs it", function () {
     tenant.backlog = { days: 0.25, blobsPerHour: 1, recordsPerBlob: 3, seed: 7 };
     sim = await startSimulator({ tenants: [tenant] });
     simParams = { tenant_id: DEFAULT_TENANT_ID, client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, api_url: sim.url, authority_url: sim.url };
-    // The simulator's CA, as an admin adds a private CA for a TLS-inspecting proxy (design.md 2).
+    // The simulator's CA, as an admin adds a private CA for a TLS-inspecting proxy (docs/configuration.md).
     simEnv = { NODE_EXTRA_CA_CERTS: sim.caFile, DEFENDER_O365_RETRY_SCALE: "0" };
   });
   after(async () => {

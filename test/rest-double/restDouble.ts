@@ -1,5 +1,5 @@
 // A splunkd REST double on loopback HTTPS, enough for the modular input's secret handling and
-// the configuration page: storage/passwords (reference/splunk-platform.md 3.1),
+// the configuration page: storage/passwords (docs/reference/splunk-platform.md 3.1),
 // data/inputs/defender_o365_activity with external validation on create/edit (1.4, 8.2.4), the
 // app's conf endpoints (configs/conf-<file>), data/indexes and oneshot search jobs (answered from
 // rows the test seeds; SPL is not evaluated). JSON only (`output_mode=json`), Splunk's envelopes

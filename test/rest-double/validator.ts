@@ -1,5 +1,5 @@
 // What splunkd does when an input of a scheme with `use_external_validation` is created or
-// edited through REST (reference/splunk-platform.md 1.4, "Set up external validation"): it runs
+// edited through REST (docs/reference/splunk-platform.md 1.4, "Set up external validation"): it runs
 // `<launcher> --validate-arguments` with one `<items>` document (the requester's session key in
 // it) and, when the program exits non-zero, refuses the change and returns the program's
 // `<error><message>` text to the caller.

@@ -1,7 +1,7 @@
 // The Entra ID (v2.0) endpoints the collector and MSAL Node use: OpenID discovery and the
 // client-credentials token endpoint, with Entra's error shape (`error`, `error_description`
 // starting with the AADSTS code, `error_codes`, trace/correlation ids). Reference:
-// reference/activity-api.md 1.2 (client credentials, certificate assertions per RFC 7523).
+// docs/reference/entra-clouds.md 2 (client credentials, certificate assertions per RFC 7523).
 import { randomUUID } from "node:crypto";
 import { decodeJwt, type JsonObject, signHs256, verifyRsaSignature } from "./jwt";
 import type { SimTenant } from "./tenant";
@@ -152,7 +152,7 @@ export function tokenRequest(ctx: EntraContext, ref: string, form: URLSearchPara
     tid: tenant.id,
     ver: "1.0",
   };
-  // An app without admin consent still gets a token, just without the app role (reference 1.3).
+  // An app without admin consent still gets a token, just without the app role (docs/reference/entra-clouds.md 3.2).
   // Graph's audit log permission rides on the same app registration (docs/reference/graph-audit-query.md 2.1).
   const roles = [...(tenant.consentMissing ? [] : [ACTIVITY_FEED_ROLE]), ...(tenant.graphConsentMissing ? [] : [GRAPH_AUDIT_ROLE])];
   if (roles.length > 0) claims.roles = roles;

@@ -1,4 +1,4 @@
-// The Activity API under /api/v1.0/<tenant>/activity/feed/ (reference/activity-api.md
+// The Activity API under /api/v1.0/<tenant>/activity/feed/ (docs/reference/activity-api.md
 // sections 2-4): bearer-token checks, the per-tenant quota, subscriptions, content listing with
 // NextPageUri paging, and blob lookup. Answers are data; the server streams blob bodies.
 import { createHmac } from "node:crypto";
@@ -39,7 +39,7 @@ export interface FeedContext {
 
 export type FeedAnswer = HttpAnswer | { status: 200; blob: StoredBlob };
 
-/** The documented error body {"error":{"code","message"}} (reference 4.1). */
+/** The documented error body {"error":{"code","message"}} (docs/reference/activity-api.md 4.1). */
 export const afError = (status: number, code: string, message: string, headers?: Record<string, string>): HttpAnswer => ({
   status,
   headers,

@@ -1,4 +1,4 @@
-// The /subscriptions/content time window (reference/activity-api.md section 3): formats the
+// The /subscriptions/content time window (docs/reference/activity-api.md section 3): formats the
 // service accepts and the rules it enforces, as pure functions of the request and its clock.
 
 export const HOUR_MS = 3_600_000;

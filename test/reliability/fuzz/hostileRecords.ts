@@ -2,7 +2,7 @@
 // surrogates, U+FFFE/U+FFFF, line separators), control characters, XML stream terminators
 // (`</data>`, `]]>`), huge fields, deep nesting, and missing or odd CreationTime, RecordType and
 // Id values. Each record carries what the pipeline must make of it, worked out here from the
-// design's rules (design.md section 4), not by calling the code under test.
+// design's rules (docs/collector.md, "Events"), not by calling the code under test.
 import { Rng } from "../../simulator/generator/prng";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -131,7 +131,7 @@ function creationTime(rng: Rng): { value?: Json; time: number | undefined } {
   return { value: rng.pick(odd), time: undefined };
 }
 
-/** A RecordType value and the sourcetype design.md section 4 gives it. */
+/** A RecordType value and its sourcetype (the table in docs/collector.md, "Events"). */
 function recordType(rng: Rng): { value?: Json; sourcetype: string } {
   const table: [Json | undefined, string][] = [
     [28, EMAIL],

@@ -1,5 +1,5 @@
-// Defender for Office 365 records in their wire shapes (reference/activity-api.md sections 6
-// and 7, and the real fixtures): string Policy/PolicyAction, array ThreatsAndDetectionTech,
+// Defender for Office 365 records in their wire shapes (docs/reference/activity-api.md
+// section 6, and the real fixtures): string Policy/PolicyAction, array ThreatsAndDetectionTech,
 // singular Connector, Url/UrlClickAction ints (sometimes the documented URL/URLClickAction
 // spelling), FileVerdict as int or string, AIR and alert `Data` as JSON text, bare CreationTime.
 import {
@@ -26,7 +26,7 @@ function fileName(ctx: RecordContext, base: string): string {
 
 const deepLinkDay = (date: Date): string => date.toISOString().slice(0, 10);
 
-/** RecordType 28 TIMailData (reference 6.2, 7.1). */
+/** RecordType 28 TIMailData (docs/reference/activity-api.md 6.2). */
 export function threatIntelligenceMail(ctx: RecordContext): AuditRecord {
   const { rng } = ctx;
   const messageTime = minutesBefore(ctx.time, 1 + rng.int(240));
@@ -47,7 +47,7 @@ export function threatIntelligenceMail(ctx: RecordContext): AuditRecord {
       {
         FileName: fileName(ctx, rng.pick(["Remittance.pdf.exe", "invoice.docm", "scan.html", "payload.zip"])),
         FileType: rng.pick(["exe;zip", "docm", "html", "eml;mime"]),
-        // FileVerdict is an int on the wire, sometimes the string form (reference 6.2).
+        // FileVerdict is an int on the wire, sometimes the string form (docs/reference/activity-api.md 6.2).
         FileVerdict: rng.chance(0.3) ? "1" : 1,
         MalwareFamily: rng.pick(["Trojan:Win32/Wacatac.B!ml", "HTML/Phish.VS!MSR", "Malicious Payload"]),
         SHA256: rng.hex(64, true),
@@ -78,7 +78,7 @@ export function threatIntelligenceMail(ctx: RecordContext): AuditRecord {
   });
   if (verdict === "Phish") record.PhishConfidenceLevel = rng.pick(["Normal", "High"]);
   if (!delivered) {
-    // Policy / PolicyAction are strings on the wire and absent when nothing acted (reference 6.2).
+    // Policy / PolicyAction are strings on the wire and absent when nothing acted (docs/reference/activity-api.md 6.2).
     record.Policy = malware ? rng.pick(["AntiMalware", "SafeAttachements"]) : rng.pick(["HighConfidencePhish", "Phish"]);
     record.PolicyAction = rng.pick(["Quarantine", "MoveToJmf"]);
   }
@@ -93,7 +93,7 @@ export function threatIntelligenceMail(ctx: RecordContext): AuditRecord {
   return record;
 }
 
-/** RecordType 41 TIUrlClickData (reference 6.3, 7.2). */
+/** RecordType 41 TIUrlClickData (docs/reference/activity-api.md 6.3). */
 export function threatIntelligenceUrl(ctx: RecordContext): AuditRecord {
   const { rng } = ctx;
   const user = rng.pick(USERS);
@@ -114,7 +114,7 @@ export function threatIntelligenceUrl(ctx: RecordContext): AuditRecord {
   };
 }
 
-/** RecordType 47 AtpDetection (reference 6.4, 7.3). */
+/** RecordType 47 AtpDetection (docs/reference/activity-api.md 6.4). */
 export function threatIntelligenceFile(ctx: RecordContext): AuditRecord {
   const { rng } = ctx;
   const user = rng.pick(USERS);
@@ -135,7 +135,7 @@ export function threatIntelligenceFile(ctx: RecordContext): AuditRecord {
       FileSize: String(1000 + rng.int(5_000_000)),
       FileVerdict: rng.chance(0.3) ? "1" : 1,
       MalwareFamily: rng.pick(["TrojanDownloader:O97M/Donoff", "Malicious Payload", "Trojan:Win32/Emotet"]),
-      // Upper-case hex, or base64 as in the one public fixture (reference 6.4).
+      // Upper-case hex, or base64 as in the one public fixture (docs/reference/activity-api.md 6.4).
       SHA256: rng.chance(0.5) ? rng.hex(64, true) : Buffer.from(rng.hex(64), "hex").toString("base64"),
     },
     LastModifiedBy: user,
@@ -146,7 +146,7 @@ export function threatIntelligenceFile(ctx: RecordContext): AuditRecord {
 
 const AIR_TYPES = ["UrlInvestigation", "ZappedEmailInvestigation", "SubmissionInvestigation"] as const;
 
-/** RecordTypes 64/86/89: AIR investigations; `Data` holds the alert as JSON text (reference 6.5, 7.4). */
+/** RecordTypes 64/86/89: AIR investigations; `Data` holds the alert as JSON text (docs/reference/activity-api.md 6.5). */
 export function airInvestigation(ctx: RecordContext, recordType: 64 | 86 | 89): AuditRecord {
   const { rng } = ctx;
   const operation = { 64: "AirInvestigationData", 86: "AirManualInvestigationData", 89: "AirAdminActionInvestigationData" }[recordType];
@@ -219,7 +219,7 @@ export function airInvestigation(ctx: RecordContext, recordType: 64 | 86 | 89): 
   };
 }
 
-/** RecordType 65 Quarantine (reference 6.6). */
+/** RecordType 65 Quarantine (docs/reference/activity-api.md 6.6). */
 export function quarantine(ctx: RecordContext): AuditRecord {
   const { rng } = ctx;
   const requestType = rng.int(6);
@@ -263,7 +263,7 @@ export function mailSubmission(ctx: RecordContext): AuditRecord {
   };
 }
 
-/** RecordType 40 Security & Compliance alert; `Data` is compact JSON text (reference 6.6, fixtures). */
+/** RecordType 40 Security & Compliance alert; `Data` is compact JSON text (docs/reference/activity-api.md 6.6, fixtures). */
 export function securityComplianceAlert(ctx: RecordContext): AuditRecord {
   const { rng } = ctx;
   const stringly = rng.chance(0.3); // RecordType "40" as a string occurs in real records
@@ -305,7 +305,7 @@ export function securityComplianceAlert(ctx: RecordContext): AuditRecord {
   };
 }
 
-/** RecordTypes 85 AttackSim, 88 UserTraining, 218 AttackSimAdmin (reference 6.6: int event enums). */
+/** RecordTypes 85 AttackSim, 88 UserTraining, 218 AttackSimAdmin (docs/reference/activity-api.md 6.6: int event enums). */
 export function attackSimulation(ctx: RecordContext, recordType: 85 | 88 | 218): AuditRecord {
   const { rng } = ctx;
   const user = rng.pick(USERS);

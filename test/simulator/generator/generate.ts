@@ -19,7 +19,7 @@ import { hashSeed, Rng } from "./prng";
 import type { AuditRecord, RecordContext } from "./values";
 import { workloadRecord } from "./workloads";
 
-/** Every Defender record type Audit.General carries (design.md section 4). */
+/** Every Defender record type Audit.General carries (docs/collector.md, "Events"). */
 export const DEFENDER_RECORD_TYPES = [28, 41, 47, 64, 86, 89, 65, 29, 40, 85, 88, 218] as const;
 export type DefenderRecordType = (typeof DEFENDER_RECORD_TYPES)[number];
 
@@ -72,7 +72,7 @@ export interface GenerateOptions {
   duplicateRate?: number;
 }
 
-/** contentId as the service writes it: `<stamp>$<stamp>$<type>$<Type>$<region>` (reference 2.5). */
+/** contentId as the service writes it: `<stamp>$<stamp>$<type>$<Type>$<region>` (docs/reference/activity-api.md 2.5). */
 export function contentIdFor(contentType: ContentType, created: number, serial: number): string {
   const stamp = new Date(created).toISOString().replace(/\D/g, "").slice(0, 17) + String(serial).padStart(6, "0");
   return `${stamp}$${stamp}$${contentType.replace(".", "_").toLowerCase()}$${contentType.replace(".", "_")}$na0030`;

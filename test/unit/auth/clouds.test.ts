@@ -4,7 +4,7 @@ import { CLOUDS, endpointsFor, type Cloud } from "../../../src/auth/clouds";
 
 const TENANT = "fc56268f-9454-4ea7-ab56-7475b5192ef3";
 
-// reference/activity-api.md 1.1
+// docs/reference/entra-clouds.md 1
 const TABLE: [Cloud, string, string][] = [
   ["commercial", "manage.office.com", "login.microsoftonline.com"],
   ["gcc", "manage-gcc.office.com", "login.microsoftonline.com"],

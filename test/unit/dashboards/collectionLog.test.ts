@@ -6,7 +6,7 @@ import { expandMacros, splitTopLevel } from "../../lib/splLint";
 import { APP_ROOT, loadContext } from "./appContext";
 
 /**
- * A splunkd.log line for what a modular input wrote to stderr (splunk-platform reference 1.7:
+ * A splunkd.log line for what a modular input wrote to stderr (docs/reference/splunk-platform.md 1.7:
  * `<time> <LEVEL> ExecProcessor [pid thread] - message from "<command>" <text>`). Whether splunkd
  * keeps our leading level word in the text is not documented, so both forms are tried.
  */

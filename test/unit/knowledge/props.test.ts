@@ -1,4 +1,4 @@
-// Parsing settings of every sourcetype (design.md section 5): search-time JSON, UTC, no
+// Parsing settings of every sourcetype (docs/fields.md): search-time JSON, UTC, no
 // truncation, and a timestamp rule that reads CreationTime the way splunkd would.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";

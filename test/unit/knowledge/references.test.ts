@@ -1,5 +1,5 @@
 // Every macro, lookup and transform the app refers to exists, every lookup file is used, and every
-// knowledge object carries the app's prefix (design.md section 5).
+// knowledge object carries the app's prefix (docs/fields.md).
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { parseInputDefinition, parseValidationDefinition, parseXml } from "../../../src/splunk/xmlInput";
 
-// The shapes splunkd writes (reference/splunk-platform.md 1.4, 1.5).
+// The shapes splunkd writes (docs/reference/splunk-platform.md 1.4, 1.5).
 const INPUT = `<?xml version="1.0" encoding="UTF-8"?>
 <input>
   <server_host>tiny</server_host>
