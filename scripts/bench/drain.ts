@@ -8,7 +8,6 @@ import * as path from "node:path";
 import { createActivityApi } from "../../src/api/factory";
 import { collect } from "../../src/collector/collect";
 import { DEFAULT_WINDOW_SETTINGS, HOUR_MS } from "../../src/collector/windows";
-import type { InputConfig } from "../../src/config/inputConfig";
 import {
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET,
@@ -23,6 +22,7 @@ import { API_KINDS } from "../../test/simulator/faults";
 import type { SplunkEvent } from "../../src/splunk/event";
 import type { EventSink } from "../../src/splunk/eventSink";
 import { createLogger } from "../../src/splunk/logger";
+import { testConfig } from "../../test/lib/testConfig";
 import { startWorld, type World } from "../../test/lib/world";
 import { watchPeakRss } from "./proc";
 
@@ -91,25 +91,16 @@ async function measuredRun(world: World, fetched: Set<string>): Promise<RunFigur
 /** The TA's schedule, run by our collector: 1-hour windows, one request at a time. */
 async function taStyleRun(world: World, backfillHours: number): Promise<DrainFigures["taStyle"]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ta-"));
-  const config: InputConfig = {
+  const config = testConfig({
     name: "ta_style",
-    stanza: "defender_o365_activity://ta_style",
-    app: "defender_o365",
     tenantId: TA_TENANT_ID,
     clientId: DEFAULT_CLIENT_ID,
     clientSecret: DEFAULT_CLIENT_SECRET,
-    cloud: "commercial",
-    contentTypes: ["Audit.General"],
-    recordTypes: [],
     backfillHours,
     maxConcurrency: 1,
-    publisherId: TA_TENANT_ID,
     apiUrl: world.sim.url,
     authorityUrl: world.sim.url,
-    autoSubscribe: true,
-    graphBackfill: false,
-    interval: 300,
-  };
+  });
   const logger = createLogger(() => undefined);
   const api = createActivityApi(config, { clientSecret: DEFAULT_CLIENT_SECRET }, logger, { http: { ca: world.sim.caPem } });
   let records = 0;

@@ -12,10 +12,10 @@ import { JsonArraySplitter } from "../../src/collector/blobSplitter";
 import { collect } from "../../src/collector/collect";
 import { ID_BYTES, idKey } from "../../src/collector/dedupe";
 import { mapRecord, type MapContext } from "../../src/collector/mapper";
-import type { InputConfig } from "../../src/config/inputConfig";
 import type { SplunkEvent } from "../../src/splunk/event";
 import { XmlEventWriter } from "../../src/splunk/eventWriter";
 import { createLogger } from "../../src/splunk/logger";
+import { testConfig } from "../lib/testConfig";
 import { Rng } from "../simulator/generator/prng";
 import { FakeApi } from "../unit/collector/fakeApi";
 import { parseEventStream, type StreamEvent } from "../harness/eventStream";
@@ -120,22 +120,7 @@ describe(`fuzz: ${RECORDS} hostile records (FUZZ_SEED=${SEED})`, function () {
     const writer = new XmlEventWriter(out);
     const logs: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fuzz-"));
-    const config: InputConfig = {
-      name: "fuzz",
-      stanza: STANZA,
-      app: "defender_o365",
-      tenantId: TENANT,
-      clientId: "22222222-3333-4444-5555-666666666666",
-      cloud: "commercial",
-      contentTypes: ["Audit.Exchange"],
-      recordTypes: [],
-      backfillHours: 24,
-      maxConcurrency: 4,
-      publisherId: TENANT,
-      autoSubscribe: true,
-      graphBackfill: false,
-      interval: 300,
-    };
+    const config = testConfig({ name: "fuzz", stanza: STANZA, tenantId: TENANT, contentTypes: ["Audit.Exchange"], maxConcurrency: 4 });
     try {
       const result = await collect({
         config,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createActivityApi } from "../../../src/api/factory";
 import type { TokenError } from "../../../src/auth/tokenErrors";
 import type { InputConfig } from "../../../src/config/inputConfig";
+import { testConfig } from "../../lib/testConfig";
 import {
   makeSelfSignedCert,
   memoryLogger,
@@ -51,27 +52,9 @@ describe("api/factory: token + API end to end on one loopback HTTPS double", () 
     proxy.seen.length = 0;
   });
 
-  function config(overrides: Partial<InputConfig> = {}): InputConfig {
-    return {
-      name: "contoso",
-      stanza: "defender_o365_activity://contoso",
-      app: "defender_o365",
-      tenantId: TENANT,
-      clientId: CLIENT,
-      cloud: "commercial",
-      contentTypes: ["Audit.General"],
-      recordTypes: [],
-      backfillHours: 24,
-      maxConcurrency: 8,
-      publisherId: "",
-      apiUrl: server.origin,
-      authorityUrl: server.origin,
-      autoSubscribe: true,
-      graphBackfill: false,
-      interval: 300,
-      ...overrides,
-    };
-  }
+  // No publisher_id: the factory falls back on the tenant.
+  const config = (overrides: Partial<InputConfig> = {}): InputConfig =>
+    testConfig({ tenantId: TENANT, clientId: CLIENT, publisherId: "", apiUrl: server.origin, authorityUrl: server.origin, ...overrides });
 
   // Trust the double's certificate; no retries.
   const opts = () => ({ http: { ca: tls.certPem }, backoff: { maxAttempts: 1 } });

@@ -9,6 +9,7 @@ import type { InputConfig } from "../../../src/config/inputConfig";
 import type { SplunkEvent } from "../../../src/splunk/event";
 import type { EventSink } from "../../../src/splunk/eventSink";
 import { createLogger } from "../../../src/splunk/logger";
+import { testConfig } from "../../lib/testConfig";
 import { FakeApi } from "./fakeApi";
 
 const NOW = new Date("2026-11-20T12:00:00.000Z");
@@ -22,26 +23,7 @@ class MemorySink implements EventSink {
   async close(): Promise<void> {}
 }
 
-function config(over: Partial<InputConfig> = {}): InputConfig {
-  return {
-    name: "contoso",
-    stanza: "defender_o365_activity://contoso",
-    app: "defender_o365",
-    tenantId: "11111111-2222-3333-4444-555555555555",
-    clientId: "22222222-3333-4444-5555-666666666666",
-    clientSecret: "s",
-    cloud: "commercial",
-    contentTypes: ["Audit.General"],
-    recordTypes: [],
-    backfillHours: 24,
-    maxConcurrency: 3,
-    publisherId: "11111111-2222-3333-4444-555555555555",
-    autoSubscribe: true,
-    graphBackfill: false,
-    interval: 300,
-    ...over,
-  };
-}
+const config = (over: Partial<InputConfig> = {}): InputConfig => testConfig({ clientSecret: "s", maxConcurrency: 3, ...over });
 
 let n = 0;
 const record = (recordType = 28, id = `00000000-0000-0000-0000-${String(++n).padStart(12, "0")}`) => ({
