@@ -14,7 +14,7 @@ import { TokenError } from "../auth/tokenErrors";
 import { describeNetworkFailure, networkFailureOf } from "./networkFailure";
 import type { Logger } from "../splunk/logger";
 
-/** What the client needs from a limiter (src/api/limiter.ts TokenBucket). */
+/** What the client needs from a limiter (src/api/limiter.ts SlidingWindowLimiter). */
 export interface RequestLimiter {
   take(signal?: AbortSignal): Promise<void>;
   pause(ms: number): void;
