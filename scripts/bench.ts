@@ -1,50 +1,63 @@
-// `npm run bench` (after `tsx scripts/build.ts`): the five performance figures of issue 7, each
-// a ratio measured side by side in this run, printed as a table and written to
-// docs/performance.md. `--quick` runs a short version (smaller corpus, backlog and Id count).
+// `npm run bench` (after `tsx scripts/build.ts`): the performance figures of issues 7 and 12,
+// each a ratio measured side by side in this run, printed as a table and written to
+// docs/performance.md. `--quick` runs a short version (smaller corpus, backlog and Id count);
+// `--only P0,P1` runs some parts and only prints them. A part is a module exporting a BenchPart
+// (scripts/bench/part.ts): add a figure by adding its module to PARTS.
 // Never part of CI gating: it always exits 0 unless a benchmark itself breaks.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { packageApp } from "./package";
-import { benchDrain } from "./bench/drain";
-import { benchP1 } from "./bench/p1";
-import { benchP5 } from "./bench/p5";
+import { drain } from "./bench/drain";
+import { p0 } from "./bench/p0";
+import { p1 } from "./bench/p1";
+import { p5 } from "./bench/p5";
+import type { BenchPart, Row } from "./bench/part";
 import { ROOT } from "./bench/proc";
-import { machine, rows, table, writeReport, type Figures } from "./bench/report";
+import { machine, table, writeReport } from "./bench/report";
 
+const PARTS: readonly BenchPart[] = [p0, p1, p5, drain];
 const FIXES = path.join(__dirname, "bench", "fixes.md");
+
+function selected(argv: readonly string[]): readonly BenchPart[] {
+  const at = argv.indexOf("--only");
+  if (at === -1) return PARTS;
+  const names = (argv[at + 1] ?? "").split(",");
+  const parts = PARTS.filter((p) => names.includes(p.name));
+  if (parts.length === 0) throw new Error(`--only takes part names from ${PARTS.map((p) => p.name).join(",")}`);
+  return parts;
+}
 
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
+  const parts = selected(process.argv);
   const log = (line: string): void => console.log(`  ${line}`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "defender-bench-"));
-  const figures: Figures = { skipped: {} };
+  const rows: Row[] = [];
+  const details: string[] = [];
   const started = Date.now();
-  // A part that breaks is reported as not run; the others still give their figures.
-  const part = async (name: string, title: string, body: () => Promise<void>): Promise<void> => {
-    console.log(`bench${quick ? " --quick" : ""}: ${title}`);
-    try {
-      await body();
-    } catch (err) {
-      figures.skipped[name] = err instanceof Error ? err.message.split("\n")[0] : String(err);
-      console.error(`  ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    }
-  };
+  packageApp(); // the archive of the build that `npm run bench` just made, for the end-to-end parts
   try {
-    await part("P1", "P1 pipeline throughput", async () => void (figures.p1 = await benchP1(work, quick, log)));
-    await part("P5", "P5 dedupe state", async () => void (figures.p5 = await benchP5(work, quick, log)));
-    await part("P2-P4", "P2 drain, P3 memory, P4 API efficiency (packaged input through the splunkd harness)", async () => {
-      packageApp(); // the archive of the build that `npm run bench` just made
-      figures.drain = await benchDrain(quick, log);
-    });
+    for (const part of parts) {
+      console.log(`bench${quick ? " --quick" : ""}: ${part.title}`);
+      // A part that breaks is reported as not run; the others still give their figures.
+      try {
+        const result = await part.run({ work, quick, log });
+        rows.push(...result.rows);
+        details.push(...result.details);
+      } catch (err) {
+        details.push(`- **${part.name}** not run: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+        console.error(`  ${part.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  const all = rows(figures);
-  console.log(`\n${table(all)}\n`);
-  const command = `npm run bench${quick ? " -- --quick" : ""}`;
+  console.log(`\n${table(rows)}\n`);
+  if (parts !== PARTS) return;
+  const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
   const report = path.join(ROOT, "docs", "performance.md");
-  writeReport(report, command, machine(), figures, all, fs.existsSync(FIXES) ? fs.readFileSync(FIXES, "utf8") : "");
+  writeReport(report, command, machine(), rows, details, fs.existsSync(FIXES) ? fs.readFileSync(FIXES, "utf8") : "");
   console.log(`wrote ${path.relative(ROOT, report)} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

@@ -4,6 +4,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ID_BYTES } from "../../src/collector/dedupe";
+import { fmt, int, type BenchContext, type BenchPart, type PartResult } from "./part";
 import { run, tsNode } from "./proc";
 
 export interface P5Figures {
@@ -35,7 +36,7 @@ function writeIdFiles(dir: string, count: number): number {
   return bytes;
 }
 
-export async function benchP5(workDir: string, quick: boolean, log: (line: string) => void): Promise<P5Figures> {
+export async function benchP5({ work: workDir, quick, log }: BenchContext): Promise<P5Figures> {
   const count = quick ? 1_000_000 : 10_000_000;
   const dir = path.join(workDir, "p5-ids");
   const diskBytes = writeIdFiles(dir, count);
@@ -54,3 +55,23 @@ export async function benchP5(workDir: string, quick: boolean, log: (line: strin
   fs.rmSync(dir, { recursive: true, force: true });
   return { ids: count, diskBytesPerId: diskBytes / count, memoryBytesPerId: memory / count, loadSeconds: load, readSeconds: read };
 }
+
+export function p5Rows(p: P5Figures): PartResult {
+  const loadFor10M = (p.loadSeconds * 10_000_000) / p.ids;
+  return {
+    rows: [
+      { id: "P5a", figure: "dedupe state on disk, bytes per Id", measured: fmt(p.diskBytesPerId, 1), target: "<= 16 B", pass: p.diskBytesPerId <= 16 },
+      { id: "P5b", figure: "dedupe state in memory, bytes per Id", measured: fmt(p.memoryBytesPerId, 1), target: "" },
+      {
+        id: "P5c",
+        figure: `load ${int(p.ids)} Ids${p.ids === 10_000_000 ? "" : " (scaled to 10 M)"}`,
+        measured: `${fmt(loadFor10M, 3)} s (${fmt(p.loadSeconds / p.readSeconds, 1)}x a plain read)`,
+        target: "< 1 s",
+        pass: loadFor10M < 1,
+      },
+    ],
+    details: [`- **P5** ${int(p.ids)} random 16-byte keys in 7 day files; load = IdStore.load in a fresh process (best of rounds), memory = its RSS growth after a full GC.`],
+  };
+}
+
+export const p5: BenchPart = { name: "P5", title: "P5 dedupe state", run: async (ctx) => p5Rows(await benchP5(ctx)) };

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { EventStreamParser, type StreamEvent } from "../../harness/eventStream";
+import { EventEndCounter, EventStreamParser, type StreamEvent } from "../../harness/eventStream";
 import { parseLogLine } from "../../harness/logLine";
 import { inputXml, itemsXml, readErrorMessage } from "../../harness/splunkd";
 import { parseInputDefinition, parseValidationDefinition } from "../../../src/splunk/xmlInput";
@@ -63,6 +63,19 @@ describe("harness: event stream parser", () => {
 
   it("accepts a stream cut short by a kill", () => {
     assert.equal(parse([`<stream>${event}<event stanza="s"><data>{"a"`], false).error, undefined);
+  });
+});
+
+describe("harness: event end counter (benchmarks)", () => {
+  const event = '<event stanza="s://a"><data>{"a":"&lt;/event&gt;"}</data></event>\n';
+
+  it("counts the events that end, whatever the chunk boundaries", () => {
+    const doc = Buffer.from(`<stream>\n${event.repeat(5)}<event stanza="s://a"><data>cut`);
+    for (const size of [1, 3, 7, 8, 9, 64, doc.length]) {
+      const counter = new EventEndCounter();
+      for (let at = 0; at < doc.length; at += size) counter.write(doc.subarray(at, at + size));
+      assert.equal(counter.count, 5, `chunks of ${size}`);
+    }
   });
 });
 
