@@ -1,6 +1,6 @@
 // Client-side request limiter, one per tenant and shared by every content type and blob fetch
 // of that tenant in this process. Microsoft's quota is per tenant, 2,000 requests per minute at
-// the baseline (Activity API reference, "Throttling"); we stay under it with a sliding
+// the baseline (docs/reference/activity-api.md 4.2); we stay under it with a sliding
 // window: at most `limit` requests in any trailing `windowMs`. Unlike a drip of limit/60 per
 // second, a run that needs a few hundred requests sends them at once, and a backlog still never
 // exceeds the quota. Callers are admitted in arrival order; a throttled answer pauses them all.
