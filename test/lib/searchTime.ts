@@ -267,8 +267,34 @@ function charsWithinBytes(raw: string, bytes: number): number {
   return Buffer.from(raw).subarray(0, bytes).toString("utf8").replace(/\uFFFD$/, "").length;
 }
 
+/**
+ * PCRE -> JavaScript for the regexes we ship: possessive quantifiers (`*+`, `++`, `?+`, `{n}+`)
+ * become greedy ones. The app's patterns are unambiguous (no backtracking into them can match),
+ * so the result is the same; possessive only keeps PCRE's DEPTH_LIMIT from growing with length.
+ */
+export function pcreToJs(regex: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < regex.length; i++) {
+    const c = regex[i];
+    if (c === "\\") {
+      out += c + (regex[++i] ?? "");
+      continue;
+    }
+    if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if ("*+?}".includes(c) && regex[i + 1] === "+") {
+      out += c;
+      i++;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 function regexGroups(key: string, regex: string): RegExp {
-  const re = new RegExp(regex, "g");
+  const re = new RegExp(pcreToJs(regex), "g");
   if (!/\(\?<[A-Za-z_]\w*>/.test(regex)) throw new Error(`${key}: a regex without named groups is outside the supported subset`);
   return re;
 }

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { eventtypesFor, NO_LIMITS, searchTimeFields, tagsFor } from "../../lib/searchTime";
+import { eventtypesFor, NO_LIMITS, pcreToJs, searchTimeFields, tagsFor } from "../../lib/searchTime";
 import { compileSearch } from "../../lib/spl/searchExpr";
 
 function tinyApp(files: Record<string, string>): string {
@@ -153,5 +153,10 @@ describe("knowledge: search-time limits (limits.conf defaults)", () => {
     assert.deepEqual([all.get("late"), all.get("long")], [["2"], ["v"]]);
     const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`k${i}`, i])));
     assert.equal([...searchTimeFields(wide, ST, root).keys()].filter((k) => /^k\d+$/.test(k)).length, 100, "[kv] limit");
+  });
+
+  it("reads PCRE's possessive quantifiers as greedy ones, leaving escapes and classes alone", () => {
+    assert.equal(pcreToJs('"(?<v>[^"\\\\]*+(?:\\\\.[^"\\\\]*+)*+)"'), '"(?<v>[^"\\\\]*(?:\\\\.[^"\\\\]*)*)"');
+    assert.equal(pcreToJs("a++[*+]\\*+x{2}+"), "a+[*+]\\*+x{2}");
   });
 });
