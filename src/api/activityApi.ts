@@ -23,6 +23,11 @@ export interface ActivityApi {
    * (0 before any response). Windows are planned on the server's clock: AF20030 is often skew.
    */
   clockSkewSeconds(): number;
+  /**
+   * Body bytes received so far by this client: as sent (`wire`, compressed when the server
+   * compressed) and after decoding (`decoded`). Both only grow.
+   */
+  transferredBytes(): { wire: number; decoded: number };
   /** Releases connection pools. */
   close(): Promise<void>;
 }

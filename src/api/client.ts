@@ -12,6 +12,7 @@ import { BACKOFF_DEFAULTS, RetryEpisodes, parseRetryAfter, retryDelayMs, type Ba
 import type { TokenProvider } from "../auth/tokenProvider";
 import { TokenError } from "../auth/tokenErrors";
 import { describeNetworkFailure, networkFailureOf } from "./networkFailure";
+import { ACCEPT_ENCODING, decodeBody, decodedText, parseContentEncoding, type ByteCounts } from "./contentEncoding";
 import type { Logger } from "../splunk/logger";
 
 /** What the client needs from a limiter (src/api/limiter.ts SlidingWindowLimiter). */
@@ -189,12 +190,21 @@ export function parseSubscriptions(body: string): Subscription[] {
 
 // ---- The client ----
 
+/** A response with its body decoded (Content-Encoding undone) as it streams. */
+interface Answer {
+  statusCode: number;
+  headers: Headers;
+  body: AsyncIterable<Uint8Array>;
+  /** This response's bytes so far: on the wire and decoded. */
+  counts: ByteCounts;
+}
+
 interface Call<T> {
   operation: string;
   method: "GET" | "POST";
   url: string;
   /** Reads a 2xx response. Must consume or hand on the body. */
-  onSuccess: (response: Dispatcher.ResponseData) => Promise<T>;
+  onSuccess: (response: Answer) => Promise<T>;
 }
 
 function networkError(operation: string, err: unknown, url: string, proxy: string | undefined): ActivityApiError {
@@ -215,6 +225,7 @@ export class ActivityApiClient implements ActivityApi {
   private readonly episodes = new RetryEpisodes();
   private readonly apiOrigin: string;
   private skewSeconds = 0;
+  private readonly transferred: ByteCounts = { wire: 0, decoded: 0 };
 
   constructor(private readonly options: ClientOptions) {
     this.backoff = { ...BACKOFF_DEFAULTS, ...options.backoff };
@@ -225,12 +236,16 @@ export class ActivityApiClient implements ActivityApi {
     return this.skewSeconds;
   }
 
+  transferredBytes(): ByteCounts {
+    return { ...this.transferred };
+  }
+
   async listSubscriptions(): Promise<Subscription[]> {
     return this.call({
       operation: "list subscriptions",
       method: "GET",
       url: listSubscriptionsUrl(this.options.apiRoot, this.options.publisherId),
-      onSuccess: async (res) => parseSubscriptions(await res.body.text()),
+      onSuccess: async (res) => parseSubscriptions(await decodedText(res.body)),
     });
   }
 
@@ -240,7 +255,7 @@ export class ActivityApiClient implements ActivityApi {
         operation: `start subscription ${contentType}`,
         method: "POST",
         url: startSubscriptionUrl(this.options.apiRoot, contentType, this.options.publisherId),
-        onSuccess: async (res) => void (await res.body.dump()),
+        onSuccess: async (res) => void (await decodedText(res.body)),
       });
     } catch (err) {
       // AF20024: "already enabled, no property change" is the state we asked for.
@@ -268,7 +283,7 @@ export class ActivityApiClient implements ActivityApi {
         operation: `list content ${contentType}`,
         method: "GET",
         url,
-        onSuccess: async (res) => ({ items: parseContentItems(await res.body.text()), next: nextPageUri(res.headers) }),
+        onSuccess: async (res) => ({ items: parseContentItems(await decodedText(res.body)), next: nextPageUri(res.headers) }),
       });
       yield page.items;
       url = page.next === undefined ? undefined : withPublisher(page.next, publisherId);
@@ -284,7 +299,7 @@ export class ActivityApiClient implements ActivityApi {
       onSuccess: async (res) => {
         const type = header(res.headers, "content-type") ?? "";
         if (!/json/i.test(type)) {
-          const body = await res.body.text();
+          const body = await decodedText(res.body);
           throw new ActivityApiError(
             `Activity API ${operation}: expected JSON, got Content-Type '${type}': ${snippet(body) || "(empty body)"}`,
             res.statusCode,
@@ -293,8 +308,9 @@ export class ActivityApiClient implements ActivityApi {
             TRANSIENT,
           );
         }
+        // Content-Length counts the bytes as sent, compressed or not.
         const length = header(res.headers, "content-length");
-        return streamBody(res.body, length === undefined ? undefined : Number(length), contentUri);
+        return streamBody(res.body, res.counts, length === undefined ? undefined : Number(length), contentUri);
       },
     });
   }
@@ -378,6 +394,7 @@ export class ActivityApiClient implements ActivityApi {
         headers: {
           authorization: `Bearer ${token}`,
           accept: "application/json",
+          "accept-encoding": ACCEPT_ENCODING,
           ...(call.method === "POST" ? { "content-type": "application/json" } : {}),
         },
         body: call.method === "POST" ? "" : undefined,
@@ -387,15 +404,29 @@ export class ActivityApiClient implements ActivityApi {
       throw networkError(call.operation, err, call.url, this.options.proxy);
     }
     this.noteServerDate(header(response.headers, "date"));
-    if (response.statusCode >= 200 && response.statusCode < 300) return call.onSuccess(response);
+    const answer = await this.decoded(call.operation, response);
+    if (answer.statusCode >= 200 && answer.statusCode < 300) return call.onSuccess(answer);
     const retryAfter = parseRetryAfter(header(response.headers, "retry-after"), this.backoff.now());
     let body = "";
     try {
-      body = await response.body.text();
+      body = await decodedText(answer.body);
     } catch {
       // the error status says enough
     }
     throw parseApiError(call.operation, response.statusCode, body, retryAfter);
+  }
+
+  /** The response with its body decoding as it streams; an unknown coding is a (transient) error. */
+  private async decoded(operation: string, response: Dispatcher.ResponseData): Promise<Answer> {
+    let codings;
+    try {
+      codings = parseContentEncoding(header(response.headers, "content-encoding"));
+    } catch (err) {
+      await response.body.dump().catch(() => undefined);
+      throw new ActivityApiError(`Activity API ${operation}: ${(err as Error).message}`, response.statusCode, undefined, undefined, TRANSIENT);
+    }
+    const counts: ByteCounts = { wire: 0, decoded: 0 };
+    return { statusCode: response.statusCode, headers: response.headers, body: decodeBody(response.body, codings, counts, this.transferred), counts };
   }
 
   private noteServerDate(value: string | undefined): void {
@@ -405,30 +436,28 @@ export class ActivityApiClient implements ActivityApi {
 }
 
 /**
- * The blob body as chunks. A body that stops before its Content-Length, or whose connection
- * breaks, throws an ActivityApiError (transient) for the caller to retry the whole blob.
+ * The (decoded) blob body as chunks. A body that stops before its Content-Length (bytes as
+ * sent), whose connection breaks or whose compressed stream is corrupt, throws an
+ * ActivityApiError (transient) for the caller to retry the whole blob.
  */
 async function* streamBody(
   body: AsyncIterable<Uint8Array>,
+  counts: ByteCounts,
   expectedBytes: number | undefined,
   contentUri: string,
 ): AsyncIterable<Uint8Array> {
-  let received = 0;
   const broken = (why: string): ActivityApiError =>
     new ActivityApiError(
-      `Activity API fetch blob: the body broke after ${received} bytes (${why}): ${snippet(contentUri, 300)}`,
+      `Activity API fetch blob: the body broke after ${counts.wire} bytes (${why}): ${snippet(contentUri, 300)}`,
       0,
       undefined,
     );
   try {
-    for await (const chunk of body) {
-      received += chunk.byteLength;
-      yield chunk;
-    }
+    yield* body;
   } catch (err) {
     throw broken(err instanceof Error ? err.message : String(err));
   }
-  if (expectedBytes !== undefined && Number.isFinite(expectedBytes) && received < expectedBytes) {
+  if (expectedBytes !== undefined && Number.isFinite(expectedBytes) && counts.wire < expectedBytes) {
     throw broken(`Content-Length was ${expectedBytes}`);
   }
 }

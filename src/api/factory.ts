@@ -59,6 +59,7 @@ function failingApi(error: Error): ActivityApi {
     }),
     fetchBlob: fail,
     clockSkewSeconds: () => 0,
+    transferredBytes: () => ({ wire: 0, decoded: 0 }),
     close: () => Promise.resolve(),
   };
 }

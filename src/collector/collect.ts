@@ -54,6 +54,9 @@ export interface ContentTypeSummary {
   windows: number;
   lagSeconds?: number;
   complete: boolean;
+  /** Body bytes of this content type's API responses as sent (compressed when compressed) and decoded. */
+  bytesReceived: number;
+  bytesDecoded: number;
 }
 
 export interface CollectResult {
@@ -191,7 +194,13 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const summaries: ContentTypeSummary[] = [];
   for (const ct of config.contentTypes) {
     if (signal.aborted || result.fatal) break;
-    summaries.push(await collectContentType(ct));
+    // Content types run one at a time, so the client's byte counters split between them.
+    const before = api.transferredBytes();
+    const summary = await collectContentType(ct);
+    const after = api.transferredBytes();
+    summary.bytesReceived = after.wire - before.wire;
+    summary.bytesDecoded = after.decoded - before.decoded;
+    summaries.push(summary);
   }
   result.summaries = summaries;
   result.aborted = signal.aborted;
@@ -208,6 +217,8 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       errors: s.errors,
       windows: s.windows,
       complete: s.complete,
+      bytes_received: s.bytesReceived,
+      bytes_decoded: s.bytesDecoded,
     });
   }
   if (result.fatal) logger.error(result.fatal.message, { cause: result.fatal.cause });
@@ -276,6 +287,8 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       errors: 0,
       windows: 0,
       complete: false,
+      bytesReceived: 0,
+      bytesDecoded: 0,
     };
     const mapCtx: MapContext = {
       stanza: config.stanza,

@@ -3,6 +3,7 @@
 // (section 4 and 8): AF429 as HTTP 403 or 429, AF50000 runs, resets and truncated bodies.
 import type { ContentType } from "../../src/config/inputConfig";
 import { Rng } from "./generator/prng";
+import type { Compression } from "./compression";
 
 /** What a request was, for fault selection and the request log. */
 export type RequestKind =
@@ -55,6 +56,8 @@ export interface Faults {
   failedQueries?: FaultSelector;
   /** Lifetime of access tokens issued from now on. */
   tokenLifetimeSeconds?: number;
+  /** Compress listing and blob answers with this coding, when asked or always (./compression). */
+  compress?: Compression;
 }
 
 const SELECTORS = ["throttle", "internalErrors", "resets", "truncatedBlobs", "garbledBlobs", "nextPageLoop", "failedQueries"] as const;

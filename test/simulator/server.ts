@@ -3,6 +3,7 @@
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Writable } from "node:stream";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { ContentType } from "../../src/config/inputConfig";
 import { createTlsMaterial } from "./certificates";
+import { codingFor, compressor, compressSync, type Coding } from "./compression";
 import { DEFAULT_BACKLOG, defaultTenant } from "./defaults";
 import { type EntraContext, type HttpAnswer, openIdConfiguration, tokenRequest } from "./entra";
 import { afError, type FeedContext, handleFeed, methodName, tooManyRequests } from "./feed";
@@ -65,6 +67,9 @@ export interface RequestLogEntry {
   error?: string;
   /** Which injected fault shaped the answer. */
   fault?: string;
+  /** The request's Accept-Encoding, and the Content-Encoding of the answer when compressed. */
+  acceptEncoding?: string;
+  contentEncoding?: Coding;
 }
 
 export interface Simulator {
@@ -128,8 +133,8 @@ async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> 
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Resolves when the response can take more data, or has closed (removing both listeners). */
-function drained(res: ServerResponse): Promise<void> {
+/** Resolves when the stream can take more data, or has closed (removing both listeners). */
+function drained(res: Writable): Promise<void> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve();
     const done = (): void => {
@@ -144,26 +149,33 @@ function drained(res: ServerResponse): Promise<void> {
 
 type BlobMode = "whole" | "truncate-abort" | "truncate-end" | "garbled";
 
-/** Streams a blob as a JSON array, record by record, never holding the whole body. */
-async function streamBlob(res: ServerResponse, records: RecordSource, mode: BlobMode): Promise<void> {
+/**
+ * Streams a blob as a JSON array, record by record, never holding the whole body; with a
+ * coding, through a streaming compressor (a cut blob is cut after what was compressed so far).
+ */
+async function streamBlob(res: ServerResponse, records: RecordSource, mode: BlobMode, coding: Coding | undefined): Promise<void> {
+  const zip = coding ? compressor(coding) : undefined;
+  zip?.pipe(res);
+  const out: Writable = zip ?? res;
   const cut = mode.startsWith("truncate") ? Math.floor(records.count / 2) : -1;
   let pending = "[";
   for (let i = 0; i < records.count && !res.destroyed; i++) {
     const text = records.text(i);
     if (i === cut) {
-      res.write(pending + (i > 0 ? "," : "") + text.slice(0, Math.ceil(text.length / 2)));
-      if (mode === "truncate-abort") res.destroy();
-      else res.end();
+      out.write(pending + (i > 0 ? "," : "") + text.slice(0, Math.ceil(text.length / 2)));
+      if (mode === "truncate-end") out.end();
+      else if (zip) zip.flush(() => setImmediate(() => res.destroy()));
+      else res.destroy();
       return;
     }
     pending += (i > 0 ? "," : "") + text;
     if (mode === "garbled" && i === 0) pending += ',{"Id":"garbled"<html><body>Service Unavailable</body></html>';
     if (pending.length >= 1 << 16) {
-      if (!res.write(pending)) await drained(res);
+      if (!out.write(pending)) await drained(out);
       pending = "";
     }
   }
-  if (!res.destroyed) res.end(pending + "]");
+  if (!res.destroyed) out.end(pending + "]");
 }
 
 interface Route {
@@ -246,17 +258,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   }
 
-  function send(res: ServerResponse, entry: RequestLogEntry, answer: HttpAnswer): void {
+  function send(res: ServerResponse, entry: RequestLogEntry, answer: HttpAnswer, coding?: Coding): void {
     entry.status = answer.status;
     if (answer.status >= 400) entry.error = errorCode(answer.body);
     const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+    const body = coding ? compressSync(coding, text) : Buffer.from(text);
+    if (coding) entry.contentEncoding = coding;
     res.writeHead(answer.status, {
       "Content-Type": "application/json; charset=utf-8",
-      "Content-Length": Buffer.byteLength(text),
+      "Content-Length": body.length,
       Date: new Date(now()).toUTCString(),
+      ...(coding ? { "Content-Encoding": coding } : {}),
       ...answer.headers,
     });
-    res.end(text);
+    res.end(body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -267,6 +282,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const query = parseQuery(parsed.searchParams);
     const lowerQuery = new Map(Object.entries(query).map(([k, v]) => [k.toLowerCase(), v]));
     const entry: RequestLogEntry = { time: Date.now(), method, path: parsed.pathname, query, kind: r.kind, status: 0, tenantId: r.tenantRef, publisherId: lowerQuery.get("publisheridentifier") };
+    if (req.headers["accept-encoding"] !== undefined) entry.acceptEncoding = req.headers["accept-encoding"];
     requestLog.push(entry);
     const body = await readBody(req);
     const active = faults;
@@ -337,14 +353,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       authorization: req.headers.authorization,
       body,
     });
-    if (!("blob" in answer)) return send(res, entry, answer);
+    const coding = codingFor(active.faults.compress, r.kind, req);
+    if (!("blob" in answer)) return send(res, entry, answer, answer.status < 300 ? coding : undefined);
     let mode: BlobMode = "whole";
     if (active.fires("truncatedBlobs", r.kind)) mode = active.faults.truncatedBlobs?.mode === "end" ? "truncate-end" : "truncate-abort";
     else if (active.fires("garbledBlobs", r.kind)) mode = "garbled";
     if (mode !== "whole") entry.fault = mode;
     entry.status = 200;
-    res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", Date: new Date(now()).toUTCString() });
-    await streamBlob(res, answer.blob.records, mode);
+    if (coding) entry.contentEncoding = coding;
+    res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", Date: new Date(now()).toUTCString(), ...(coding ? { "Content-Encoding": coding } : {}) });
+    await streamBlob(res, answer.blob.records, mode, coding);
   }
 
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { ServerResponse } from "node:http";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { Agent } from "undici";
 import {
   ActivityApiClient,
@@ -349,6 +350,57 @@ describe("api/client against a loopback server", () => {
       })(),
       (err: ActivityApiError) => err.policy === "transient" && /broke after 11 bytes/.test(err.message),
     );
+  });
+
+  it("asks for gzip and deflate, and decodes gzip, deflate and an unasked br, counting wire and decoded bytes", async () => {
+    const page = JSON.stringify([{ contentType: "Audit.General", contentId: "c1", contentUri: "u", contentCreated: "2026-03-09T00:00:00.000Z", contentExpiration: "x" }]);
+    const records = JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ Id: `${i}`, RecordType: 28, Operation: "TIMailData" })));
+    const compressed = (coding: string, body: string, res: ServerResponse): void => {
+      const data = coding === "gzip" ? gzipSync(body) : coding === "deflate" ? deflateSync(body) : brotliCompressSync(body);
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": coding, "content-length": String(data.length) });
+      res.end(data);
+    };
+    await setup([
+      (_q, res) => compressed("gzip", page, res),
+      (_q, res) => compressed("deflate", records, res),
+      (_q, res) => compressed("br", records, res),
+    ]);
+    const pages: unknown[] = [];
+    for await (const items of h.client.listContent("Audit.General", new Date("2026-03-09T00:00:00Z"), new Date("2026-03-09T01:00:00Z"))) pages.push(items);
+    assert.deepEqual(pages, [JSON.parse(page)]);
+    for (let i = 0; i < 2; i++) {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of await h.client.fetchBlob(`${h.server.origin}${FEED}/audit/b${i}`)) chunks.push(chunk);
+      assert.equal(Buffer.concat(chunks).toString(), records);
+    }
+    assert.ok(h.server.requests.every((r) => r.headers["accept-encoding"] === "gzip, deflate"));
+    const wire = gzipSync(page).length + deflateSync(records).length + brotliCompressSync(records).length;
+    assert.deepEqual(h.client.transferredBytes(), { wire, decoded: page.length + 2 * records.length });
+  });
+
+  it("a compressed blob cut short of its Content-Length, or corrupt, is a transient error; an unknown coding too", async () => {
+    const data = gzipSync(JSON.stringify([{ Id: "1" }]));
+    await setup([
+      (_q, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(data.length + 50) });
+        res.write(data.subarray(0, 12));
+        setImmediate(() => res.socket?.destroy());
+      },
+      (_q, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        res.end(Buffer.from("not gzip at all"));
+      },
+      (_q, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "zstd" });
+        res.end("x");
+      },
+    ]);
+    const drain = async (): Promise<void> => {
+      for await (const chunk of await h.client.fetchBlob(`${h.server.origin}${FEED}/audit/x`)) void chunk;
+    };
+    await assert.rejects(drain(), (err: ActivityApiError) => err.policy === "transient" && /broke after 12 bytes/.test(err.message));
+    await assert.rejects(drain(), (err: ActivityApiError) => err.policy === "transient" && /incorrect header check/.test(err.message));
+    await assert.rejects(drain(), /Content-Encoding 'zstd'/);
   });
 
   it("checks a blob's Content-Type before streaming it", async () => {

@@ -59,6 +59,7 @@ export class FakeApi implements ActivityApi {
     const failure = blob.failures?.shift();
     if (failure === "expired") throw new ActivityApiError("content expired", 400, "AF20051");
     const body = Buffer.from(blob.body ?? JSON.stringify(blob.records));
+    const transferred = this.transferred;
     return (async function* () {
       if (failure === "reset") {
         yield body.subarray(0, Math.floor(body.length / 2));
@@ -72,12 +73,23 @@ export class FakeApi implements ActivityApi {
         yield Buffer.from("[{\"Id\":\"x\",,}]");
         return;
       }
-      for (let i = 0; i < body.length; i += 50) yield body.subarray(i, i + 50);
+      for (let i = 0; i < body.length; i += 50) {
+        const chunk = body.subarray(i, i + 50);
+        // A fake server that never compresses: as many bytes on the wire as decoded.
+        transferred.wire += chunk.length;
+        transferred.decoded += chunk.length;
+        yield chunk;
+      }
     })();
   }
 
   clockSkewSeconds(): number {
     return this.skewSeconds;
+  }
+
+  readonly transferred = { wire: 0, decoded: 0 };
+  transferredBytes(): { wire: number; decoded: number } {
+    return { ...this.transferred };
   }
 
   async close(): Promise<void> {}

@@ -22,6 +22,7 @@ function fakeApi(list: () => Promise<unknown>, closed: string[]): ActivityApi {
     listContent: () => ({ [Symbol.asyncIterator]: () => ({ next: never }) }),
     fetchBlob: never,
     clockSkewSeconds: () => 0,
+    transferredBytes: () => ({ wire: 0, decoded: 0 }),
     close: async () => void closed.push("closed"),
   } as ActivityApi;
 }
