@@ -1,6 +1,7 @@
 // `npm run build`: bundles the modular input with esbuild into one file and lays out the app
 // under dist/defender_o365/ exactly as it is packaged (docs/architecture.md):
-//   dist/defender_o365/bin/app/defender_o365_activity.js   the whole program, no node_modules
+//   dist/defender_o365/bin/app/defender_o365_activity.js   the whole program, no node_modules: the
+//                           modular input, and the standalone collector (first argument `collector`)
 //   dist/defender_o365/{default,metadata,README,static,lookups,appserver/static}, bin/*.sh|*.cmd
 //   dist/defender_o365/README.md   the app root readme AppInspect reads (scripts/appReadme.ts)
 //   dist/defender_o365/appserver/static/configuration.js   the configuration page (scripts/uiBundle.ts)
@@ -50,12 +51,17 @@ function copyTree(from: string, to: string): void {
   }
 }
 
+const ENTRY = `if (process.argv[2] === "collector") require("./src/standalone/main").start(process.argv.slice(3));
+else require("./src/main").start();`;
+
 async function bundleInput(): Promise<void> {
   const result = await esbuild.build({
     // A plain-JS entry that requires main.ts: with main.ts itself as the entry, esbuild hoists its
     // "use strict" (tsconfig strict) to the top of the bundle, which puts every bundled CommonJS
     // module in strict mode and breaks splunk-sdk (its Class.extend reads arguments.callee).
-    stdin: { contents: 'require("./src/main").start();', resolveDir: ROOT, sourcefile: "entry.js", loader: "js" },
+    // One bundle for both programs: bin/defender_o365_collector.* run it with `collector` first
+    // (the standalone collector, src/standalone/main.ts); splunkd runs it without.
+    stdin: { contents: ENTRY, resolveDir: ROOT, sourcefile: "entry.js", loader: "js" },
     bundle: true,
     platform: "node",
     target: "node20",

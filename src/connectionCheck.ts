@@ -87,6 +87,11 @@ export async function checkConnection(
     if (error instanceof SecretError) return describeConnectionError(error);
     throw error;
   }
+  return testConnection(config, secrets, deps);
+}
+
+/** A token, then GET /subscriptions/list: an error message naming the cause, or undefined when both work. */
+export async function testConnection(config: InputConfig, secrets: Secrets, deps: CheckDeps = {}): Promise<string | undefined> {
   const logger = (deps.logger ?? createLogger()).child({ input: config.name });
   const api = (deps.createApi ?? ((c, s, l) => createActivityApi(c, s, l, CHECK_API_OPTIONS)))(config, secrets, logger);
   let graph: GraphClient | undefined;

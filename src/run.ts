@@ -27,9 +27,19 @@ export function retryScale(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(value) && value >= 0 && value <= 1 ? value : 1;
 }
 
+/** What one collection run needs once its secrets are known: the modular input and the standalone collector differ only here. */
+export interface CollectorContext {
+  config: InputConfig;
+  secrets: Secrets;
+  /** Where the input's checkpoint and Id store live (splunkd's checkpoint_dir, or the standalone state_dir). */
+  checkpointDir: string;
+  logger: Logger;
+  sink: EventSink;
+  signal: AbortSignal;
+}
+
 export async function runStanza(ctx: RunContext): Promise<number> {
-  const { config, definition, logger, sink, signal } = ctx;
-  const started = Date.now();
+  const { config, definition, logger } = ctx;
   let secrets: Secrets;
   try {
     secrets = await resolveSecrets(definition, config, logger);
@@ -39,6 +49,13 @@ export async function runStanza(ctx: RunContext): Promise<number> {
     if (err instanceof SecretError) return err.cause === "splunkd_unavailable" ? 0 : 1;
     throw err;
   }
+  return runCollector({ config, secrets, checkpointDir: definition.checkpointDir, logger, sink: ctx.sink, signal: ctx.signal });
+}
+
+/** One collection run: Activity API client -> collector -> run_complete. Returns the exit code. */
+export async function runCollector(ctx: CollectorContext): Promise<number> {
+  const { config, secrets, logger, sink, signal } = ctx;
+  const started = Date.now();
   const scale = retryScale();
   const api = createActivityApi(config, secrets, logger, {
     backoff: { baseMs: BACKOFF_DEFAULTS.baseMs * scale, capMs: BACKOFF_DEFAULTS.capMs * scale },
@@ -49,7 +66,7 @@ export async function runStanza(ctx: RunContext): Promise<number> {
       api,
       sink,
       logger,
-      checkpointDir: definition.checkpointDir,
+      checkpointDir: ctx.checkpointDir,
       signal,
       blobRetryDelayMs: (n) => defaultBlobRetryDelayMs(n) * scale,
     });

@@ -1,0 +1,119 @@
+// The standalone collector's run: one HEC sink (one channel) for the process, every input
+// through the modular input's own pipeline (src/run.ts runCollector) with its state in
+// state_dir. --once runs each input once; otherwise each input runs every `interval` seconds
+// until SIGTERM/SIGINT, and the process stops within STOP_GRACE_MS of the signal.
+import * as fs from "node:fs";
+import type { EventEmitter } from "node:events";
+import { HEC_TIMING, HecSink, type HecTiming } from "../hec/sink";
+import { createTransport } from "../hec/transport";
+import { retryScale, runCollector } from "../run";
+import type { Logger } from "../splunk/logger";
+import type { StandaloneConfig, StandaloneInput } from "./config";
+
+/** The same grace as the modular input's (src/main.ts): commit what was acknowledged, then exit. */
+export const STOP_GRACE_MS = 4_500;
+/** Batches awaiting HEC's acknowledgement at once. */
+export const HEC_MAX_IN_FLIGHT = 4;
+
+/** HEC's waits under DEFENDER_O365_RETRY_SCALE (tests); an ack timeout never drops below a few polls. */
+export function hecTiming(scale: number): Partial<HecTiming> {
+  return {
+    ackTimeoutMs: Math.max(HEC_TIMING.ackPollFirstMs * 8, HEC_TIMING.ackTimeoutMs * scale),
+    retryBaseMs: HEC_TIMING.retryBaseMs * scale,
+    retryCapMs: HEC_TIMING.retryCapMs * scale,
+  };
+}
+
+export interface ServiceIo {
+  signals: EventEmitter;
+  env: NodeJS.ProcessEnv;
+  /** Ends the process when a stop overruns its grace (process.exit in production). */
+  exit: (code: number) => void;
+}
+
+export async function serve(config: StandaloneConfig, once: boolean, logger: Logger, io: ServiceIo): Promise<number> {
+  fs.mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let exitCode = 0;
+  let grace: NodeJS.Timeout | undefined;
+  const stop = (reason: string): void => {
+    if (signal.aborted) return;
+    logger.info("Stopping", { reason });
+    controller.abort(new Error(reason));
+    grace = setTimeout(() => {
+      logger.warn("The collector did not stop in time; exiting", { cause: "stop_timeout", grace_ms: STOP_GRACE_MS });
+      io.exit(exitCode || 1);
+    }, STOP_GRACE_MS);
+  };
+  const onTerm = (): void => stop("SIGTERM");
+  const onInt = (): void => stop("SIGINT");
+  io.signals.once("SIGTERM", onTerm);
+  io.signals.once("SIGINT", onInt);
+
+  const { url, token, ca, ack, index } = config.hec;
+  const sink = new HecSink({
+    transport: (channel) => createTransport({ url, token, channel, ca }),
+    ack,
+    index,
+    logger,
+    signal,
+    maxInFlight: HEC_MAX_IN_FLIGHT,
+    timing: hecTiming(retryScale(io.env)),
+  });
+  logger.info("Collector started", { mode: once ? "once" : "loop", inputs: config.inputs.length, hec: url, ack, channel: sink.channel });
+
+  const runInput = async (input: StandaloneInput): Promise<number> => {
+    const log = logger.child({ input: input.config.name });
+    let code: number;
+    try {
+      code = await runCollector({ config: input.config, secrets: input.secrets, checkpointDir: config.stateDir, logger: log, sink, signal });
+    } catch (err) {
+      log.error(`Run failed: ${(err as Error).message}`, { cause: "internal_error" });
+      code = 1;
+    }
+    if (sink.fatal && !signal.aborted) {
+      // HEC refuses the token or the data: every input would fail the same way.
+      logger.error(`Stopping the collector: ${sink.fatal.message}`, { cause: sink.fatal.cause });
+      exitCode = 1;
+      stop("hec_refused");
+    }
+    return code;
+  };
+
+  const waitFor = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal.addEventListener("abort", done, { once: true });
+    });
+
+  try {
+    if (once) {
+      for (const input of config.inputs) {
+        if (signal.aborted) break;
+        exitCode = Math.max(exitCode, await runInput(input));
+      }
+    } else {
+      await Promise.all(
+        config.inputs.map(async (input) => {
+          while (!signal.aborted) {
+            const started = Date.now();
+            await runInput(input);
+            await waitFor(started + input.config.interval * 1000 - Date.now());
+          }
+        }),
+      );
+    }
+  } finally {
+    await sink.close().catch(() => undefined);
+    io.signals.removeListener("SIGTERM", onTerm);
+    io.signals.removeListener("SIGINT", onInt);
+    clearTimeout(grace);
+  }
+  return exitCode;
+}
