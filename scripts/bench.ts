@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { packageApp } from "./package";
 import { drain } from "./bench/drain";
+import { hec } from "./bench/hec";
 import { p0 } from "./bench/p0";
 import { p1 } from "./bench/p1";
 import { p5 } from "./bench/p5";
@@ -16,7 +17,7 @@ import type { BenchPart, Row } from "./bench/part";
 import { ROOT } from "./bench/proc";
 import { machine, table, writeReport } from "./bench/report";
 
-const PARTS: readonly BenchPart[] = [p0, p1, p5, drain];
+const PARTS: readonly BenchPart[] = [p0, p1, p5, drain, hec];
 const FIXES = path.join(__dirname, "bench", "fixes.md");
 
 function selected(argv: readonly string[]): readonly BenchPart[] {

@@ -12,8 +12,8 @@ import type { StandaloneConfig, StandaloneInput } from "./config";
 
 /** The same grace as the modular input's (src/main.ts): commit what was acknowledged, then exit. */
 export const STOP_GRACE_MS = 4_500;
-/** Batches awaiting HEC's acknowledgement at once. */
-export const HEC_MAX_IN_FLIGHT = 4;
+/** Batches awaiting HEC's acknowledgement at once: one per blob in flight at the default max_concurrency. */
+export const HEC_MAX_IN_FLIGHT = 8;
 
 /** HEC's waits under DEFENDER_O365_RETRY_SCALE (tests); an ack timeout never drops below a few polls. */
 export function hecTiming(scale: number): Partial<HecTiming> {
@@ -96,7 +96,8 @@ export async function serve(config: StandaloneConfig, once: boolean, logger: Log
     if (once) {
       for (const input of config.inputs) {
         if (signal.aborted) break;
-        exitCode = Math.max(exitCode, await runInput(input));
+        const code = await runInput(input);
+        exitCode = Math.max(exitCode, code);
       }
     } else {
       await Promise.all(

@@ -1,7 +1,7 @@
 // Opens the archive `npm run package` wrote and checks every packaging rule of docs/architecture.md
 // and AppInspect's packaging checks (docs/reference/splunk-platform.md 5.4). `npm test` packages first.
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -89,6 +89,34 @@ describe("package: dist/defender_o365-<version>.tgz", function () {
     assert.match(sh, /exec "\$candidate"/);
     assert.match(file("bin/defender_o365_activity.cmd").toString("utf8"), /^@echo off\r\n/);
     assert.ok(file("bin/app/defender_o365_activity.js").length > 1000);
+  });
+
+  it("holds the standalone collector's launchers, which run the same bundle through the input's launcher", () => {
+    const sh = entries.find((e) => e.path === `${APP}bin/defender_o365_collector.sh`);
+    assert.equal(sh?.mode, 0o755);
+    const text = file("bin/defender_o365_collector.sh").toString("utf8");
+    assert.ok(text.startsWith("#!/bin/sh\n") && !text.includes("\r"));
+    assert.match(text, /exec "\$BIN_DIR\/defender_o365_activity\.sh" collector "\$@"/);
+    const cmd = file("bin/defender_o365_collector.cmd").toString("utf8");
+    assert.match(cmd, /^@echo off\r\n/);
+    assert.match(cmd, /call "%~dp0defender_o365_activity\.cmd" collector %\*\r\n/);
+  });
+
+  it("runs the collector from the extracted archive: a config fault is one JSON line naming it, exit 1", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "collector-pkg-"));
+    try {
+      execFileSync("tar", ["-xzf", archive, "-C", dir]);
+      const config = path.join(dir, "c.json");
+      fs.writeFileSync(config, JSON.stringify({ hec: { url: "https://h:8088", token_env: "NO_SUCH_TOKEN_VARIABLE" }, state_dir: "s", inputs: [] }));
+      const run = spawnSync(path.join(dir, "defender_o365", "bin", "defender_o365_collector.sh"), ["--config", config, "--once"], { encoding: "utf8", env: { ...process.env, NO_SUCH_TOKEN_VARIABLE: "" } });
+      assert.equal(run.status, 1, run.stderr);
+      const lines = run.stderr.trim().split("\n").map((l) => JSON.parse(l) as { level: string; message: string; cause: string });
+      assert.deepEqual(lines.map((l) => [l.level, l.cause]), [["ERROR", "config_invalid"], ["ERROR", "config_invalid"]]);
+      assert.match(lines[0].message, /hec\.token_env: environment variable NO_SUCH_TOKEN_VARIABLE is empty/);
+      assert.match(lines[1].message, /inputs must list at least one input/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("has app.conf with the app id, label and equal versions", () => {

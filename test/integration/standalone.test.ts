@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_TENANT_ID } from "../simulator";
+import { DEFAULT_TENANT_ID, defaultTenant } from "../simulator";
 import { COLLECTOR_HOST, COLLECTOR_INDEX, indexedId, startCollector, type Collector, type CollectorExit } from "../lib/collector";
 import { eventId, startWorld, type World } from "../lib/world";
 import type { IndexedEvent } from "../hec/server";
@@ -28,7 +28,7 @@ function idsOf(events: readonly IndexedEvent[]): string[] {
 }
 
 describe("standalone collector end to end (packaged app, simulator, HEC stand-in)", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let world: World | undefined;
   let collector: Collector | undefined;
   afterEach(async () => {
@@ -67,5 +67,108 @@ describe("standalone collector end to end (packaged app, simulator, HEC stand-in
     assert.equal(second.code, 0, second.stderr);
     assert.equal(eventPosts(collector), posts, "the second run sends nothing");
     assertNoSecret(collector, [first, second]);
+  });
+
+  it("with HEC randomly busy and acknowledging late (production timing), nothing is lost or doubled", async () => {
+    world = await startWorld({ retryScale: 1 });
+    collector = await startCollector(world, { hec: { faults: { busyRate: 0.3 }, indexDelayMs: () => Math.floor(Math.random() * 1500), seed: 3 } });
+    const exit = await collector.run(ONCE, 280_000);
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.ok(collector.hec.requestLog.some((r) => r.fault === "busy"), "HEC was busy at least once");
+    assert.ok(exit.logs.some((l) => l.level === "WARN" && l.cause === "hec_busy"));
+    const expected = world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General");
+    const got = idsOf(collector.hec.indexed);
+    assert.equal(got.length, expected.size);
+    assert.deepEqual(new Set(got), new Set(expected));
+  });
+
+  it("a batch whose ack never comes is sent again, and those batches are the only repeats", async () => {
+    world = await startWorld({ retryScale: 1 });
+    // DEFENDER_O365_RETRY_SCALE 0.01 turns the 300 s ack timeout into 3 s.
+    collector = await startCollector(world, { hec: { faults: { dropAckRate: 0.2 }, seed: 5 }, env: { DEFENDER_O365_RETRY_SCALE: "0.01" } });
+    const exit = await collector.run(ONCE);
+    assert.equal(exit.code, 0, exit.stderr);
+    const dropped = new Set(collector.hec.requestLog.filter((r) => r.fault === "drop_ack").map((r) => r.ackId));
+    assert.ok(dropped.size > 0, "some acks were dropped");
+    assert.equal(exit.logs.filter((l) => l.cause === "hec_ack_timeout").length, dropped.size);
+    const expected = world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General");
+    assert.deepEqual(new Set(idsOf(collector.hec.indexed)), new Set(expected), "nothing lost");
+    const firstCopies = new Map<string, IndexedEvent>();
+    for (const e of collector.hec.indexed) if (!firstCopies.has(indexedId(e))) firstCopies.set(indexedId(e), e);
+    for (const e of collector.hec.indexed) {
+      const first = firstCopies.get(indexedId(e))!;
+      if (first !== e) assert.ok(dropped.has(first.ackId), `record ${indexedId(e)} repeated though its first batch was acknowledged`);
+    }
+    assert.ok(collector.hec.indexed.length > expected.size, "the resent batches were indexed twice (their first copy too)");
+  });
+
+  it("SIGKILL mid-run, then --once: nothing lost, repeats only from batches not yet acknowledged", async () => {
+    world = await startWorld({ retryScale: 1, simulator: { tenants: [{ ...defaultTenant(), backlog: { days: 1, blobsPerHour: 4, recordsPerBlob: 40, seed: 11 } }] } });
+    collector = await startCollector(world, { hec: { indexDelayMs: 400 } });
+    const c = collector;
+    const p = c.start(ONCE);
+    // Kill once a few batches were acknowledged and others are still waiting.
+    while (c.hec.requestLog.filter((r) => (r.acked ?? []).length > 0).length < 3) await new Promise((r) => setTimeout(r, 20));
+    p.proc.kill("SIGKILL");
+    const killed = await p.exited;
+    assert.equal(killed.signal, "SIGKILL");
+    const acked = new Set(c.hec.requestLog.flatMap((r) => r.acked ?? []));
+    const second = await c.run(ONCE);
+    assert.equal(second.code, 0, second.stderr);
+    const expected = world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General");
+    assert.deepEqual(new Set(idsOf(c.hec.indexed)), new Set(expected), "nothing lost");
+    // A repeat's first copy came from the killed run's channel, in a batch never reported indexed.
+    const firstRun = c.hec.indexed[0]?.channel;
+    const firstCopies = new Map<string, IndexedEvent>();
+    let repeats = 0;
+    for (const e of c.hec.indexed) {
+      const id = indexedId(e);
+      const first = firstCopies.get(id);
+      if (!first) {
+        firstCopies.set(id, e);
+        continue;
+      }
+      repeats++;
+      assert.equal(first.channel, firstRun);
+      assert.ok(!acked.has(first.ackId!), `record ${id} repeated though its batch was acknowledged before the kill`);
+    }
+    assert.ok(repeats <= 4 * 500, "at most the batches in flight repeat");
+  });
+
+  it("SIGTERM stops the looping collector within 5 s; the next --once loses nothing", async () => {
+    world = await startWorld({ retryScale: 1 });
+    collector = await startCollector(world, { hec: { indexDelayMs: 300 } });
+    const c = collector;
+    const p = c.start(["--config", "collector.json"]);
+    while (!c.hec.requestLog.some((r) => r.path.endsWith("/event"))) await new Promise((r) => setTimeout(r, 20));
+    const signalled = Date.now();
+    p.proc.kill("SIGTERM");
+    const stopped = await p.exited;
+    const took = Date.now() - signalled;
+    assert.ok(took < 5_000, `stopped after ${took} ms`);
+    assert.ok(stopped.logs.some((l) => l.message === "Stopping" && l.reason === "SIGTERM"));
+    const again = await c.run(ONCE);
+    assert.equal(again.code, 0, again.stderr);
+    const expected = world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General");
+    assert.deepEqual(new Set(idsOf(c.hec.indexed)), new Set(expected));
+    assertNoSecret(c, [stopped, again]);
+  });
+
+  it("stops with a clear error when HEC refuses the token, and --check names each problem", async () => {
+    world = await startWorld({ retryScale: 1 });
+    collector = await startCollector(world);
+    // A token HEC does not know.
+    fs.writeFileSync(path.join(collector.dir, "hec.token"), "99999999-9999-4999-8999-999999999999\n");
+    collector.secrets.push("99999999-9999-4999-8999-999999999999");
+    const exit = await collector.run(ONCE);
+    assert.equal(exit.code, 1);
+    const error = exit.logs.find((l) => l.level === "ERROR" && l.cause === "hec_token_invalid");
+    assert.match(String(error?.message), /Invalid token/);
+    assert.equal(collector.hec.indexed.length, 0);
+    const check = await collector.run(["--config", "collector.json", "--check"]);
+    assert.equal(check.code, 1);
+    assert.match(check.stdout, /^hec: HEC refused the batch \(HTTP 403 code 4 "Invalid token"\): HEC does not know this token/m);
+    assert.match(check.stdout, /1 problem\(s\)/);
+    assertNoSecret(collector, [exit, check]);
   });
 });

@@ -10,6 +10,7 @@ import { cimSamples, Sample } from "../../lib/samples";
 import { searchTimeFields } from "../../lib/searchTime";
 import { DEFAULT_FIELDS, MacroDef, SplContext, vocabulary } from "../../lib/splLint";
 import { sourcetypeFor } from "../../../src/collector/sourcetype";
+import { formatJsonLine } from "../../../src/standalone/jsonLogger";
 
 export const APP_ROOT = path.join(__dirname, "..", "..", "..");
 
@@ -83,6 +84,15 @@ export function fieldsBySourcetype(samples: Sample[]): Map<string, Set<string>> 
   return out;
 }
 
+/** The standalone collector's JSON log (sourcetype defender_o365:collector): the keys of its lines, KV_MODE json. */
+export function collectorLogFields(): Set<string> {
+  const lines = [
+    formatJsonLine("INFO", "run_summary", { input: "a", content_type: "Audit.General", blobs: 1, records: 1, duplicates_dropped: 0, filtered: 0, expired: 0, lag_seconds: 1, errors: 0, windows: 1, complete: true }),
+    formatJsonLine("WARN", "w", { input: "a", cause: "throttled" }),
+  ];
+  return new Set(lines.flatMap((l) => Object.keys(JSON.parse(l) as object)));
+}
+
 let cached: SplContext | undefined;
 
 /** The app's context, built once per test run (it reads every sample record). */
@@ -92,7 +102,7 @@ export function loadContext(): SplContext {
     macros: loadMacros(conf("macros.conf")),
     lookups: loadLookups(conf("transforms.conf")),
     eventtypes: loadEventtypes(conf("eventtypes.conf")),
-    fieldsBySourcetype: fieldsBySourcetype([...cimSamples(), ...ownSamples()]),
+    fieldsBySourcetype: fieldsBySourcetype([...cimSamples(), ...ownSamples()]).set("defender_o365:collector", collectorLogFields()),
     defaultFields: new Set(DEFAULT_FIELDS),
   };
   return cached;
