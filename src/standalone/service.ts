@@ -92,6 +92,8 @@ export async function serve(config: StandaloneConfig, once: boolean, logger: Log
       signal.addEventListener("abort", done, { once: true });
     });
 
+  // The process must not end while a run is pending, whatever the run waits on (an unref'd timer).
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     if (once) {
       for (const input of config.inputs) {
@@ -111,6 +113,7 @@ export async function serve(config: StandaloneConfig, once: boolean, logger: Log
       );
     }
   } finally {
+    clearInterval(keepAlive);
     await sink.close().catch(() => undefined);
     io.signals.removeListener("SIGTERM", onTerm);
     io.signals.removeListener("SIGINT", onInt);

@@ -161,7 +161,7 @@ describe("standalone collector end to end (packaged app, simulator, HEC stand-in
     fs.writeFileSync(path.join(collector.dir, "hec.token"), "99999999-9999-4999-8999-999999999999\n");
     collector.secrets.push("99999999-9999-4999-8999-999999999999");
     const exit = await collector.run(ONCE);
-    assert.equal(exit.code, 1);
+    assert.equal(exit.code, 1, exit.stderr);
     const error = exit.logs.find((l) => l.level === "ERROR" && l.cause === "hec_token_invalid");
     assert.match(String(error?.message), /Invalid token/);
     assert.equal(collector.hec.indexed.length, 0);
