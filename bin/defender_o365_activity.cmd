@@ -1,6 +1,6 @@
 @echo off
 rem splunkd runs this on Windows for the defender_o365_activity modular input. It finds Node.js
-rem >= 20.18.1 in the order of design.md section 2 and runs the bundle with the same arguments:
+rem >= 20.18.1 in the order README.md gives ("Node.js on the collecting host") and runs the bundle with the same arguments:
 rem   1. %DEFENDER_O365_NODE%  2. <app>\windows_x86_64\bin\node.exe  3. %SPLUNK_HOME%\bin\node.exe
 rem   4. node.exe on PATH. If none fits: one ERROR line (splunkd.log) and exit 1.
 setlocal EnableExtensions EnableDelayedExpansion

@@ -1,7 +1,7 @@
 #!/bin/sh
 # splunkd runs this for the defender_o365_activity modular input (--scheme, --validate-arguments,
 # or no argument with the input definition on stdin). It finds a Node.js runtime new enough for the
-# bundle (>= 20.18.1, undici 7's floor) in the order of design.md section 2, then execs it so that
+# bundle (>= 20.18.1, undici 7's floor) in the order README.md gives ("Node.js on the collecting host"), then execs it so that
 # splunkd's signals reach Node directly:
 #   1. $DEFENDER_O365_NODE            (set it in $SPLUNK_HOME/etc/splunk-launch.conf)
 #   2. <app>/linux_x86_64/bin/node    (the archive built with `npm run package -- --with-node`)
@@ -43,7 +43,7 @@ try_node() {
 }
 
 # Splunk's LD_LIBRARY_PATH points at its own libraries, which break other programs
-# (reference/splunk-platform.md 1.1); keep it only for Splunk's own node.
+# (docs/reference/splunk-platform.md 1.1); keep it only for Splunk's own node.
 SPLUNK_LD_LIBRARY_PATH=${LD_LIBRARY_PATH-}
 unset LD_LIBRARY_PATH
 
