@@ -48,8 +48,8 @@ export function splunkCaFile(env: NodeJS.ProcessEnv = process.env): string | und
 }
 
 /**
- * Trust anchors: Node's roots, NODE_EXTRA_CA_CERTS (which an explicit `ca` would otherwise drop)
- * and Splunk's CA. Verification itself is never turned off.
+ * Trust anchors for a remote splunkd: Node's roots, NODE_EXTRA_CA_CERTS (which an explicit `ca`
+ * would otherwise drop) and Splunk's CA.
  */
 export function trustedCas(env: NodeJS.ProcessEnv = process.env): string[] {
   const cas = [...tls.rootCertificates];
@@ -70,9 +70,10 @@ export type Transport = { kind: "http" } | { kind: "https"; verify: false } | { 
 
 /**
  * http:// when splunkd runs without SSL. On loopback, splunkd's certificate is accepted whoever
- * signed it: the session key came from splunkd itself on our stdin, so a local peer learns
- * nothing it does not already hold, and sites replace splunkd's certificate with their own CA's
- * (Splunk's own SDKs never check it either; docs/reference/splunkd-rest-tls.md). A remote
+ * signed it: the session key came from splunkd itself on our stdin and goes back to splunkd's
+ * own port on this host, where only a local process can answer; sites replace splunkd's
+ * certificate with their own CA's, and Splunk's own SDKs never check it either
+ * (docs/reference/splunkd-rest-tls.md). A remote
  * server_uri is verified against Node's roots, NODE_EXTRA_CA_CERTS and Splunk's CA.
  */
 export function transportFor(serverUri: URL, env: NodeJS.ProcessEnv = process.env): Transport {
