@@ -1,12 +1,16 @@
 // Fault suite (issues 3 and 7): each fault class the simulator can inject, alone, then mixed
-// at random, then cleared. After it clears nothing is lost (but the content the service itself
-// expired) and nothing repeats, the log names the cause, and the request count stays bounded
-// (no busy loop). Runs the packaged input through the splunkd harness.
-import { strict as assert } from "node:assert";
-import { DEFAULT_TENANT_ID, defaultTenant, startProxy, type Faults, type TenantOptions } from "../simulator";
+// at random, then cleared. Each test first proves from the simulator's request log that its
+// fault happened (./faultProof.ts), then checks the reaction: after the fault clears nothing is
+// lost (but the content the service itself expired) and nothing repeats, the log names the
+// cause, and the request count stays bounded (no busy loop). Meta-tests run every scenario with
+// injection disabled and expect the proof to fail. Runs the packaged input through the splunkd
+// harness.
+import { strict as assert, AssertionError } from "node:assert";
+import { DEFAULT_TENANT_ID, defaultTenant, startProxy, type Faults, type RequestLogEntry, type TenantOptions } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import type { LogLine } from "../harness/logLine";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
+import { FAULT_MISSING, faultNames, proveFault, proveFaults } from "./faultProof";
 
 const BACKLOG = { days: 1, blobsPerHour: 3, recordsPerBlob: 10, seed: 5 };
 const MIXED_ROUNDS = process.env.SOAK ? 20 : 3;
@@ -15,14 +19,23 @@ interface Outcome {
   events: StreamEvent[];
   logs: LogLine[];
   codes: (number | null)[];
+  /** The simulator's log of the first run, the one made while the fault was on. */
+  faulted: RequestLogEntry[];
 }
 
-/** Runs the input with the fault on, then with it cleared, until it reports a complete run. */
-async function runThrough(world: World, input: string, faults: Faults, maxRuns = 4): Promise<Outcome> {
-  const out: Outcome = { events: [], logs: [], codes: [] };
-  world.sim.setFaults(faults);
+/**
+ * Runs the input with the fault on (`inject` false: with nothing injected, for the meta-tests),
+ * then with it cleared, until it reports a complete run.
+ */
+async function runThrough(world: World, input: string, faults: Faults, inject = true, maxRuns = 4): Promise<Outcome> {
+  const out: Outcome = { events: [], logs: [], codes: [], faulted: [] };
+  const from = world.sim.requestLog.length;
+  world.sim.setFaults(inject ? faults : {});
   for (let i = 0; i < maxRuns; i++) {
-    if (i === 1) world.sim.setFaults({});
+    if (i === 1) {
+      out.faulted = world.sim.requestLog.slice(from);
+      world.sim.setFaults({});
+    }
     const r = await world.run(input, { timeoutMs: 60_000 });
     out.events.push(...r.events);
     out.logs.push(...r.logs);
@@ -36,6 +49,34 @@ function logText(o: Outcome): string {
   return o.logs.map((l) => l.raw).join("\n");
 }
 
+/** Expects `run` to fail on a proof that a fault happened, and on nothing else. */
+async function rejectsAsUninjected(run: () => Promise<unknown>): Promise<void> {
+  await assert.rejects(run, (err: unknown) => err instanceof AssertionError && err.message.startsWith(FAULT_MISSING));
+}
+
+interface Scenario {
+  name: string;
+  faults: Faults;
+  /** What the log must say about it. */
+  cause: RegExp;
+  params?: Record<string, string>;
+}
+
+const ALONE: Scenario[] = [
+  { name: "AF429 as HTTP 403 (Microsoft's own example)", faults: { throttle: { count: 6, status: 403 } }, cause: /cause=throttled/ },
+  { name: "AF429 as HTTP 429 with Retry-After", faults: { throttle: { count: 2, status: 429, retryAfterSeconds: 1 } }, cause: /cause=throttled/ },
+  { name: "AF50000 internal errors", faults: { internalErrors: { count: 6 } }, cause: /cause=transient/ },
+  { name: "slow responses", faults: { latencyMs: 150 }, cause: /run_summary .*complete=true/ },
+  { name: "connection resets", faults: { resets: { count: 6 } }, cause: /cause=(transient|blob_broken)/ },
+  { name: "truncated blobs (connection cut)", faults: { truncatedBlobs: { count: 3, mode: "abort" } }, cause: /cause=(blob_broken|transient)/ },
+  { name: "truncated blobs (clean end)", faults: { truncatedBlobs: { count: 3, mode: "end" } }, cause: /cause=blob_broken/ },
+  { name: "garbled blobs", faults: { garbledBlobs: { count: 3 } }, cause: /cause=blob_broken/ },
+  { name: "a NextPageUri loop", faults: { nextPageLoop: { count: 1 } }, cause: /points back to a page already read/, params: { backfill_hours: "30" } },
+  { name: "clock skew: the server an hour ahead", faults: { clockSkewSeconds: 3600 }, cause: /cause=clock_skew/, params: { backfill_hours: "167" } },
+  { name: "a disabled subscription", faults: { disableSubscription: ["Audit.General"] }, cause: /Started the Audit.General subscription|cause=subscription_disabled/ },
+  { name: "tokens expiring mid-run", faults: { tokenLifetimeSeconds: 1, latencyMs: 60 }, cause: /run_summary .*complete=true/ },
+];
+
 describe("fault suite: each fault alone, then cleared", function () {
   this.timeout(180_000);
   let world: World;
@@ -47,13 +88,14 @@ describe("fault suite: each fault alone, then cleared", function () {
   });
   afterEach(async () => world.close());
 
-  /** Injects `faults`, clears them, and checks exactly-once delivery and the cause in the log. */
-  async function check(faults: Faults, cause: RegExp, params: Record<string, string> = {}): Promise<Outcome> {
+  /** Injects the scenario's faults, proves they happened, clears them, and checks the reaction. */
+  async function check(scenario: Scenario, inject = true): Promise<Outcome> {
     const input = `fault${++n}`;
-    world.addInput(input, params);
+    world.addInput(input, scenario.params ?? {});
     const before = world.sim.requestLog.length;
-    const o = await runThrough(world, input, faults);
-    assert.match(logText(o), cause, "the log names the cause");
+    const o = await runThrough(world, input, scenario.faults, inject);
+    proveFaults(scenario.faults, o.faulted);
+    assert.match(logText(o), scenario.cause, "the log names the cause");
     assert.deepEqual(repeatedIds(o.events), [], "nothing repeated");
     assert.deepEqual(new Set(o.events.map(eventId)), world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General"), "nothing lost");
     const blobs = world.sim.requestLog.slice(before).filter((r) => r.kind === "blob" && r.status === 200).length;
@@ -62,30 +104,33 @@ describe("fault suite: each fault alone, then cleared", function () {
     return o;
   }
 
-  it("AF429 as HTTP 403 (Microsoft's own example)", () => check({ throttle: { count: 6, status: 403 } }, /cause=throttled/));
-  it("AF429 as HTTP 429 with Retry-After", () => check({ throttle: { count: 2, status: 429, retryAfterSeconds: 1 } }, /cause=throttled/));
-  it("AF50000 internal errors", () => check({ internalErrors: { count: 6 } }, /cause=transient/));
-  it("slow responses", () => check({ latencyMs: 150 }, /run_summary .*complete=true/));
-  it("connection resets", () => check({ resets: { count: 6 } }, /cause=(transient|blob_broken)/));
-  it("truncated blobs (connection cut)", () => check({ truncatedBlobs: { count: 3, mode: "abort" } }, /cause=(blob_broken|transient)/));
-  it("truncated blobs (clean end)", () => check({ truncatedBlobs: { count: 3, mode: "end" } }, /cause=blob_broken/));
-  it("garbled blobs", () => check({ garbledBlobs: { count: 3 } }, /cause=blob_broken/));
-  it("a NextPageUri loop", () => check({ nextPageLoop: { count: 1 } }, /points back to a page already read/, { backfill_hours: "30" }));
-  it("clock skew: the server an hour ahead", () => check({ clockSkewSeconds: 3600 }, /cause=clock_skew/, { backfill_hours: "167" }));
-  it("a disabled subscription", () => check({ disableSubscription: ["Audit.General"] }, /Started the Audit.General subscription|cause=subscription_disabled/));
-  it("tokens expiring mid-run", () => check({ tokenLifetimeSeconds: 1, latencyMs: 60 }, /run_summary .*complete=true/));
+  for (const scenario of ALONE) it(scenario.name, () => check(scenario));
 
-  it("expired content: skipped with a WARN naming it, everything else delivered", async () => {
+  /** The service expires one blob: skipped with a WARN naming it, everything else delivered. */
+  async function expiredContent(inject = true): Promise<void> {
     const input = "expired";
     world.addInput(input);
     const victim = world.sim.tenant(DEFAULT_TENANT_ID)!.allBlobs("Audit.General")[0];
-    const o = await runThrough(world, input, { expire: [victim.contentId] });
+    const faults: Faults = { expire: [victim.contentId] };
+    const o = await runThrough(world, input, faults, inject);
+    proveFaults(faults, o.faulted);
     assert.match(logText(o), new RegExp(`WARN .*cause=content_expired .*content_id=${victim.contentId.replace(/\$/g, "\\$")}`));
     const lostByService = new Set<string>();
     for (let i = 0; i < victim.records.count; i++) lostByService.add(victim.records.id(i));
     const expected = [...world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General")].filter((id) => !lostByService.has(id));
     assert.deepEqual(new Set(o.events.map(eventId)), new Set(expected));
     assert.deepEqual(repeatedIds(o.events), []);
+  }
+
+  it("expired content: skipped with a WARN naming it, everything else delivered", () => expiredContent());
+
+  describe("meta: with injection disabled, each scenario fails on its proof", () => {
+    for (const scenario of ALONE) {
+      it(scenario.name, async () => {
+        await rejectsAsUninjected(() => check(scenario, false));
+      });
+    }
+    it("expired content", () => rejectsAsUninjected(() => expiredContent(false)));
   });
 
   it("a proxy that refuses: one clear ERROR, then collection through a working proxy", async () => {
@@ -134,34 +179,64 @@ describe("fault suite: each fault alone, then cleared", function () {
   });
 });
 
-describe(`fault suite: faults mixed at random (${MIXED_ROUNDS} rounds), then cleared`, function () {
-  this.timeout(MIXED_ROUNDS * 60_000 + 60_000);
-  let world: World;
-  after(async () => world?.close());
+/**
+ * One mix per round, in turn. A listing has one last page per window and the backlog only a
+ * few windows, so the NextPageUri loop fires by count: as a fraction it could miss every time.
+ */
+const MIXES: Faults[] = [
+  { throttle: { fraction: 0.1, status: 403 }, resets: { fraction: 0.05 }, truncatedBlobs: { fraction: 0.05 } },
+  { internalErrors: { fraction: 0.1 }, garbledBlobs: { fraction: 0.05 }, latencyMs: 10 },
+  { throttle: { fraction: 0.05, status: 429 }, nextPageLoop: { count: 1 }, tokenLifetimeSeconds: 2 },
+];
 
-  it("loses nothing and repeats nothing", async () => {
-    world = await startWorld({
+describe(`fault suite: faults mixed at random (${MIXED_ROUNDS} rounds), then cleared`, function () {
+  this.timeout(MIXED_ROUNDS * 120_000 + 60_000);
+  let world: World;
+  afterEach(async () => world?.close());
+
+  const mixedWorld = (): Promise<World> =>
+    startWorld({
       simulator: { tenants: [{ ...defaultTenant(), backlog: { days: 2, blobsPerHour: 4, recordsPerBlob: 15, seed: 9 } }], pageSize: 10, seed: 4 },
     });
-    world.addInput("mixed", { backfill_hours: "48" });
-    const events: StreamEvent[] = [];
-    const mixes: Faults[] = [
-      { throttle: { fraction: 0.1, status: 403 }, resets: { fraction: 0.05 }, truncatedBlobs: { fraction: 0.05 } },
-      { internalErrors: { fraction: 0.1 }, garbledBlobs: { fraction: 0.05 }, latencyMs: 10 },
-      { throttle: { fraction: 0.05, status: 429 }, nextPageLoop: { fraction: 0.3 }, tokenLifetimeSeconds: 2 },
-    ];
-    for (let round = 0; round < MIXED_ROUNDS; round++) {
-      world.sim.setFaults(mixes[round % mixes.length]);
-      const r = await world.run("mixed", { timeoutMs: 90_000 });
-      events.push(...r.events);
+
+  /** One run of `input` with `faults` on; returns its events and the requests it made. */
+  async function round(input: string, faults: Faults): Promise<{ events: StreamEvent[]; log: RequestLogEntry[] }> {
+    const from = world.sim.requestLog.length;
+    world.sim.setFaults(faults);
+    const r = await world.run(input, { timeoutMs: 90_000 });
+    return { events: r.events, log: world.sim.requestLog.slice(from) };
+  }
+
+  // Each round collects the whole backlog with a fresh input, so every mix meets the same
+  // amount of work (a later run of one input would only list the newest window).
+  it("proves each fault of each round, then loses nothing and repeats nothing", async () => {
+    world = await mixedWorld();
+    for (let i = 0; i < MIXED_ROUNDS; i++) {
+      const mix = MIXES[i % MIXES.length];
+      const input = `mixed${i}`;
+      world.addInput(input, { backfill_hours: "48" });
+      const faulted = await round(input, mix);
+      proveFaults(mix, faulted.log);
+      const events = [...faulted.events];
+      world.sim.setFaults({});
+      for (let j = 0; j < 3; j++) {
+        const r = await world.run(input);
+        events.push(...r.events);
+        if (r.logs.some((l) => /run_summary .*complete=true/.test(l.raw))) break;
+      }
+      assert.deepEqual(repeatedIds(events), [], `round ${i}`);
+      assert.deepEqual(new Set(events.map(eventId)), world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General"), `round ${i}`);
     }
-    world.sim.setFaults({});
-    for (let i = 0; i < 3; i++) {
-      const r = await world.run("mixed");
-      events.push(...r.events);
-      if (r.logs.some((l) => /run_summary .*complete=true/.test(l.raw))) break;
+  });
+
+  it("meta: with injection disabled, the proof of every fault of every mix fails", async () => {
+    world = await mixedWorld();
+    for (const [i, mix] of MIXES.entries()) {
+      world.addInput(`meta${i}`, { backfill_hours: "48" });
+      const { log } = await round(`meta${i}`, {});
+      for (const name of faultNames(mix)) {
+        assert.throws(() => proveFault(mix, name, log), (err: unknown) => err instanceof AssertionError && err.message.startsWith(FAULT_MISSING), name);
+      }
     }
-    assert.deepEqual(repeatedIds(events), []);
-    assert.deepEqual(new Set(events.map(eventId)), world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General"));
   });
 });

@@ -3,6 +3,7 @@ export { startSimulator } from "./server";
 export type { PublishOptions, RequestLogEntry, Simulator, SimulatorOptions } from "./server";
 export type { ClientOptions, BacklogOptions, TenantOptions } from "./tenant";
 export type { Faults, FaultSelector, RequestKind } from "./faults";
+export { API_KINDS } from "./faults";
 export { startProxy } from "./proxy";
 export type { Proxy, ProxyOptions } from "./proxy";
 export { generateTenant, generateLargeBlob, DEFENDER_RECORD_TYPES } from "./generator/generate";

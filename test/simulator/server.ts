@@ -54,6 +54,8 @@ export interface PublishOptions {
 export interface RequestLogEntry {
   /** Real time (not skewed), epoch ms. */
   time: number;
+  /** The server's clock at that moment (skewed by `clockSkewSeconds`), epoch ms. */
+  serverTime: number;
   method: string;
   path: string;
   query: Record<string, string>;
@@ -70,6 +72,8 @@ export interface RequestLogEntry {
   /** The request's Accept-Encoding, and the Content-Encoding of the answer when compressed. */
   acceptEncoding?: string;
   contentEncoding?: Coding;
+  /** The injected delay this request actually waited (ms, measured), when `latencyMs` was set. */
+  latencyMs?: number;
 }
 
 export interface Simulator {
@@ -281,12 +285,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const r = route(method, segments);
     const query = parseQuery(parsed.searchParams);
     const lowerQuery = new Map(Object.entries(query).map(([k, v]) => [k.toLowerCase(), v]));
-    const entry: RequestLogEntry = { time: Date.now(), method, path: parsed.pathname, query, kind: r.kind, status: 0, tenantId: r.tenantRef, publisherId: lowerQuery.get("publisheridentifier") };
+    const entry: RequestLogEntry = { time: Date.now(), serverTime: now(), method, path: parsed.pathname, query, kind: r.kind, status: 0, tenantId: r.tenantRef, publisherId: lowerQuery.get("publisheridentifier") };
     if (req.headers["accept-encoding"] !== undefined) entry.acceptEncoding = req.headers["accept-encoding"];
     requestLog.push(entry);
     const body = await readBody(req);
     const active = faults;
-    if (active.faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, active.faults.latencyMs));
+    if (active.faults.latencyMs) {
+      const started = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, active.faults.latencyMs));
+      entry.latencyMs = Date.now() - started;
+    }
     if (active.fires("resets", r.kind)) {
       entry.fault = "reset";
       req.socket.destroy();
