@@ -13,7 +13,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { passwordEntityName } from "../../src/splunk/secretNames";
+import { entityName, parseEntityName } from "./entityName";
 import { entry, errorBody, feed, type Content, type Entry } from "./shapes";
 import type { Validator } from "./validator";
 
@@ -89,24 +89,6 @@ class HttpError extends Error {
     super(message);
   }
 }
-
-/** `realm:username:` with `\:` escapes -> its parts. */
-export function parseEntityName(name: string): { realm: string; username: string } {
-  const parts: string[] = [];
-  let current = "";
-  for (let i = 0; i < name.length; i++) {
-    const ch = name[i];
-    if (ch === "\\" && i + 1 < name.length) current += name[++i];
-    else if (ch === ":") {
-      parts.push(current);
-      current = "";
-    } else current += ch;
-  }
-  if (current !== "" || parts.length === 1) parts.push(current);
-  return parts.length >= 2 ? { realm: parts[0], username: parts[1] } : { realm: "", username: parts[0] ?? "" };
-}
-
-const entityName = passwordEntityName;
 
 function readBody(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
@@ -213,7 +195,8 @@ export async function startRestDouble(opts: RestDoubleOptions = {}): Promise<Res
       return { status: 201, body: feed(base, collection, [passwordEntry(collection, name, state.passwords.get(name)!)]) };
     }
     const name = decodeURIComponent(rest[0]);
-    const found = state.passwords.get(name) ?? state.passwords.get(entityName(parseEntityName(name).realm, parseEntityName(name).username));
+    const parts = parseEntityName(name);
+    const found = state.passwords.get(name) ?? state.passwords.get(entityName(parts.realm, parts.username));
     if (!found) throw new HttpError(404, `Could not find object id=${name}`);
     const key = entityName(found.realm, found.username);
     if (method === "DELETE") {
