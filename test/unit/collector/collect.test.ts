@@ -224,9 +224,20 @@ describe("collect", () => {
 
   it("re-plans on the server's clock when the API rejects a window", async () => {
     api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()] }];
-    api.listErrors = [new ActivityApiError("start time too old", 400, "AF20030")];
-    api.skewSeconds = 120;
     await run();
+    // The collector starts no earlier than 10 minutes inside its 7-day horizon; the server runs
+    // 15 minutes ahead, so on its clock that start is 5 minutes too old.
+    const cp = path.join(dir, "contoso.json");
+    const state = JSON.parse(fs.readFileSync(cp, "utf8"));
+    state.contentTypes["Audit.General"].committedEnd = "2026-11-13T12:00:00.000Z";
+    fs.writeFileSync(cp, JSON.stringify(state));
+    api.calls = [];
+    api.listErrors = [new ActivityApiError("start time too old", 400, "AF20030")];
+    api.skewAfterListError = 900;
+    await run();
+    const listings = api.calls.filter((c) => c.startsWith("content"));
+    assert.equal(listings[0], "content Audit.General 2026-11-13T12:10:00.000Z 2026-11-14T12:10:00.000Z");
+    assert.equal(listings[1], "content Audit.General 2026-11-13T12:25:00.000Z 2026-11-14T12:10:00.000Z", "the start moved 15 minutes, to the same margin on the server's clock");
     assert.equal(sink.events.length, 1);
     assert.ok(logs.some((l) => l.includes("cause=window_rejected")));
   });

@@ -21,6 +21,8 @@ export class FakeApi implements ActivityApi {
   calls: string[] = [];
   skewSeconds = 0;
   listErrors: ActivityApiError[] = [];
+  /** The server clock a rejected listing reveals (its Date header), in seconds ahead. */
+  skewAfterListError?: number;
   pageSize = 2;
 
   async listSubscriptions(): Promise<Subscription[]> {
@@ -37,7 +39,10 @@ export class FakeApi implements ActivityApi {
   async *listContent(contentType: string, start: Date, end: Date): AsyncIterable<ContentItem[]> {
     this.calls.push(`content ${contentType} ${start.toISOString()} ${end.toISOString()}`);
     const error = this.listErrors.shift();
-    if (error) throw error;
+    if (error) {
+      this.skewSeconds = this.skewAfterListError ?? this.skewSeconds;
+      throw error;
+    }
     const items = this.blobs
       .filter((b) => b.contentType === contentType && b.created >= start && b.created < end)
       .map((b) => ({
