@@ -21,10 +21,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
 import { archivePath } from "../../scripts/package";
 import { SaxesParser } from "saxes";
-import { readTar } from "../../scripts/tar";
+import { extractArchive } from "../lib/archive";
 import { confToMap, readConf } from "../lib/conf";
 import { EventEndCounter, EventStreamParser, type StreamEvent } from "./eventStream";
 import { parseLogLine, type LogLine } from "./logLine";
@@ -144,20 +143,6 @@ export function inputXml(h: Header, stanzas: { name: string; app: string; params
 /** The `<items>` document of --validate-arguments (one item, named like the input). */
 export function itemsXml(h: Header, name: string, params: Params): string {
   return `<items>\n${headerXml(h)}\n  <item name="${xmlEscape(name)}">\n    ${paramsXml(params)}\n  </item>\n</items>\n`;
-}
-
-/** Unpacks a .tgz into dir, keeping the archive's modes. */
-export function unpack(archive: string, dir: string): void {
-  for (const entry of readTar(zlib.gunzipSync(fs.readFileSync(archive)))) {
-    const target = path.join(dir, entry.path);
-    if (!path.resolve(target).startsWith(path.resolve(dir) + path.sep)) throw new Error(`archive entry escapes the folder: ${entry.path}`);
-    if (entry.type === "5") fs.mkdirSync(target, { recursive: true, mode: entry.mode });
-    else {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, entry.data ?? Buffer.alloc(0));
-      fs.chmodSync(target, entry.mode);
-    }
-  }
 }
 
 /** The text of `<error><message>…</message></error>` (strict XML; anything else throws). */
@@ -368,6 +353,6 @@ export async function installApp(opts: { archive?: string } = {}): Promise<Splun
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "splunkd-harness-"));
   const apps = path.join(home, "etc", "apps");
   fs.mkdirSync(apps, { recursive: true });
-  unpack(archive, apps);
+  extractArchive(archive, apps);
   return new Splunkd(home);
 }
