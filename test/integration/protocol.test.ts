@@ -3,9 +3,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SaxesParser } from "saxes";
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, defaultTenant, startSimulator, type Simulator } from "../simulator";
 import { installApp, type Params, type Splunkd } from "../harness/splunkd";
+import { readScheme } from "../lib/schemeXml";
 
 /** The arguments of docs/configuration.md (names are a contract). */
 const DESIGN_ARGS = [
@@ -22,37 +22,6 @@ async function waitFor(condition: () => boolean, limitMs: number): Promise<void>
     if (waited > limitMs) throw new Error(`condition not met within ${limitMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-interface ArgXml {
-  name: string;
-  children: Record<string, string>;
-}
-
-/** Reads the scheme with a strict parser into its top-level values and args. */
-function readScheme(xml: string): { top: Record<string, string>; args: ArgXml[] } {
-  const parser = new SaxesParser();
-  const top: Record<string, string> = {};
-  const args: ArgXml[] = [];
-  const stack: string[] = [];
-  let text = "";
-  parser.on("error", (e) => {
-    throw e;
-  });
-  parser.on("opentag", (t) => {
-    stack.push(t.name);
-    text = "";
-    if (t.name === "arg") args.push({ name: String(t.attributes.name), children: {} });
-  });
-  parser.on("text", (t) => (text += t));
-  parser.on("closetag", (t) => {
-    stack.pop();
-    if (stack.at(-1) === "scheme") top[t.name] = text;
-    if (stack.at(-1) === "arg") args[args.length - 1].children[t.name] = text;
-    text = "";
-  });
-  parser.write(xml).close();
-  return { top, args };
 }
 
 describe("protocol: the packaged launcher run as splunkd runs it", function () {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { ARGUMENTS, schemeXml } from "../../../src/splunk/scheme";
 import { parseConfig } from "../../../src/config/parse";
-import { parseXml } from "../../../src/splunk/xmlInput";
+import { readScheme } from "../../lib/schemeXml";
 
 const TENANT = "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6";
 
@@ -14,13 +14,11 @@ function matchRegex(validation: string): RegExp {
 
 describe("splunk/scheme", () => {
   it("writes every argument with all elements, in a well-formed document", () => {
-    const root = parseXml(schemeXml());
-    assert.equal(root.name, "scheme");
-    const args = root.children.find((c) => c.name === "endpoint")!.children[0].children;
-    assert.deepEqual(args.map((a) => a.attributes.name), ARGUMENTS.map((a) => a.name));
+    const { top, args } = readScheme(schemeXml());
+    assert.ok("endpoint" in top, "the scheme has an <endpoint>");
+    assert.deepEqual(args.map((a) => a.name), ARGUMENTS.map((a) => a.name));
     for (const arg of args) {
-      const names = arg.children.map((c) => c.name);
-      for (const el of ["title", "description", "data_type", "required_on_edit", "required_on_create"]) assert.ok(names.includes(el), `${arg.attributes.name} lacks <${el}>`);
+      for (const el of ["title", "description", "data_type", "required_on_edit", "required_on_create"]) assert.ok(el in arg.children, `${arg.name} lacks <${el}>`);
     }
   });
 
