@@ -4,12 +4,11 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseCreationTime } from "../../src/collector/mapper";
-import { sourcetypeFor } from "../../src/collector/sourcetype";
 import * as crypto from "node:crypto";
 import { DEFAULT_TENANT_ID, createClientCertificate, defaultTenant, startProxy, type AuditRecord } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
+import { expectedSourcetype } from "../lib/sourcetypes";
 
 const HOUR = 3_600_000;
 
@@ -19,12 +18,60 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
   return out;
 }
 
-function readNdjson(file: string): AuditRecord[] {
+/** Epoch seconds of every CreationTime in test/fixtures/real (UTC, written out by hand). */
+const FIXTURE_TIMES: Readonly<Record<string, number>> = {
+  "2020-02-07T20:48:04": 1581108484,
+  "2020-02-07T20:48:43": 1581108523,
+  "2020-02-07T20:48:58": 1581108538,
+  "2020-02-07T20:49:03": 1581108543,
+  "2020-02-07T20:49:20": 1581108560,
+  "2020-02-07T20:49:34": 1581108574,
+  "2020-02-07T20:49:49": 1581108589,
+  "2020-02-10T07:37:09": 1581320229,
+  "2020-02-10T07:37:13": 1581320233,
+  "2020-02-10T07:37:14": 1581320234,
+  "2020-02-10T07:37:17": 1581320237,
+  "2020-02-14T19:00:00": 1581706800,
+  "2020-02-24T20:11:15": 1582575075,
+  "2021-12-31T23:59:59": 1640995199,
+  "2022-12-31T23:59:59": 1672531199,
+  "2023-07-04T11:12:56": 1688469176,
+  "2023-07-04T11:13:28": 1688469208,
+  "2023-07-04T11:14:53": 1688469293,
+  "2023-07-04T11:15:25": 1688469325,
+  "2023-07-04T11:16:04": 1688469364,
+  "2023-07-04T11:16:59": 1688469419,
+  "2023-07-04T11:20:20": 1688469620,
+  "2023-07-04T11:33:49": 1688470429,
+  "2023-07-04T11:36:13": 1688470573,
+  "2023-07-04T11:37:30": 1688470650,
+  "2023-07-06T10:23:26": 1688639006,
+  "2023-12-31T23:59:59": 1704067199,
+  "2024-01-30T14:23:40": 1706624620,
+  "2024-01-30T14:23:41": 1706624621,
+  "2024-12-31T23:59:59": 1735689599,
+  "2025-06-03T08:10:44": 1748938244,
+};
+
+interface FixtureLine {
+  text: string;
+  record: AuditRecord;
+  origin: string;
+}
+
+function fixtureLines(dir: string): FixtureLine[] {
   return fs
-    .readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as AuditRecord);
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ndjson"))
+    .sort()
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, f), "utf8")
+        .split("\n")
+        .map((text, i) => ({ text, origin: `${f}:${i + 1}` }))
+        .filter(({ text }) => text.trim() !== "")
+        .map(({ text, origin }) => ({ text, origin, record: JSON.parse(text) as AuditRecord })),
+    );
 }
 
 describe("collection end to end (packaged app, splunkd harness, simulator)", function () {
@@ -71,36 +118,50 @@ describe("collection end to end (packaged app, splunkd harness, simulator)", fun
     assert.deepEqual(new Set(all.map(eventId)), new Set(expected.keys()));
     assert.deepEqual(
       countBy(all, (e) => e.sourcetype ?? ""),
-      countBy([...expected.values()], (r) => sourcetypeFor(r.RecordType)),
+      countBy([...expected.values()], (r) => expectedSourcetype(r.RecordType)),
     );
     for (const e of all) {
       const record = expected.get(eventId(e))!;
-      assert.deepEqual(JSON.parse(e.data), record);
+      assert.equal(e.data, JSON.stringify(record), "the record's text as the service sent it");
       assert.equal(e.source, `defender_o365:${tenant}:Audit.General`);
       assert.equal(e.stanza, "defender_o365_activity://contoso");
     }
   });
 
-  it("delivers real records untouched, with their sourcetype and time", async () => {
-    world = await startWorld({ simulator: { tenants: [{ ...defaultTenant(), backlog: false, subscriptions: ["Audit.General"] }] } });
-    const dir = path.join(__dirname, "..", "fixtures", "real");
-    const records = fs.readdirSync(dir).filter((f) => f.endsWith(".ndjson")).flatMap((f) => readNdjson(path.join(dir, f)));
-    // Real fixtures reuse placeholder Ids; the simulator serves each as published.
-    world.sim.publish(DEFAULT_TENANT_ID, "Audit.General", records, { contentCreated: new Date(world.sim.now() - HOUR) });
-    world.addInput("real");
-    const r = await world.run("real");
-    assert.equal(r.code, 0, r.logs.map((l) => l.raw).join("\n"));
-    const byText = new Map(r.events.map((e) => [e.data, e]));
-    for (const record of records) {
-      // Same keys, same order, same values: the data is the record's own JSON text.
-      const e = byText.get(JSON.stringify(record));
-      if (!e) {
-        // A record whose Id another record shares is written once, by design.
-        assert.ok(r.events.some((x) => eventId(x) === record.Id), `record ${String(record.Id)} missing`);
-        continue;
+  it("delivers real records byte for byte, with the README's sourcetype and their CreationTime", async () => {
+    const lines = fixtureLines(path.join(__dirname, "..", "fixtures", "real"));
+    // The simulator serves JSON.stringify of what it is given: the fixtures' bytes when each line
+    // is written that way already.
+    for (const l of lines) assert.equal(JSON.stringify(l.record), l.text, `${l.origin} is not in the form the simulator sends`);
+    // Real fixtures reuse placeholder Ids and an input writes an Id once by design: the n-th
+    // line with a given Id goes to tenant n, which its own input collects.
+    const groups: FixtureLine[][] = [];
+    const seen = new Map<string, number>();
+    for (const l of lines) {
+      const n = seen.get(String(l.record.Id)) ?? 0;
+      seen.set(String(l.record.Id), n + 1);
+      (groups[n] ??= []).push(l);
+    }
+    const tenantId = (n: number): string => `00000000-0000-4000-8000-${String(n + 1).padStart(12, "0")}`;
+    world = await startWorld({
+      simulator: {
+        tenants: groups.map((_, n) => ({ ...defaultTenant(), tenantId: tenantId(n), domains: [`fixtures${n}.example`], backlog: false, subscriptions: ["Audit.General"] })),
+      },
+    });
+    for (const [n, group] of groups.entries()) {
+      world.sim.publish(tenantId(n), "Audit.General", group.map((l) => l.record), { contentCreated: new Date(world.sim.now() - HOUR) });
+      world.addInput(`real${n}`, { tenant_id: tenantId(n) });
+      const r = await world.run(`real${n}`);
+      assert.equal(r.code, 0, r.logs.map((l) => l.raw).join("\n"));
+      assert.equal(r.events.length, group.length, `tenant ${n}: one event per line`);
+      const byId = new Map(group.map((l) => [String(l.record.Id), l]));
+      for (const e of r.events) {
+        const line = byId.get(eventId(e));
+        assert.ok(line, `tenant ${n}: an event no line holds`);
+        assert.equal(e.data, line.text, `${line.origin}: <data> is not the line's bytes`);
+        assert.equal(e.sourcetype, expectedSourcetype(line.record.RecordType), `${line.origin}: sourcetype`);
+        assert.equal(e.time, FIXTURE_TIMES[String(line.record.CreationTime)], `${line.origin}: time`);
       }
-      assert.equal(e.sourcetype, sourcetypeFor(record.RecordType));
-      assert.equal(e.time, parseCreationTime(record.CreationTime));
     }
   });
 
