@@ -52,6 +52,9 @@ const PROOFS: { [K in keyof Faults]-?: Proof<K> } = {
   nextPageLoop(f, log) {
     fired(tagged(log, "nextPageLoop", ["content"]), f, "looping NextPageUri", log);
   },
+  failedQueries(f, log) {
+    fired(tagged(log, "failedQuery", ["graph_create"]), f, "Graph audit queries created to fail", log);
+  },
   clockSkewSeconds(seconds, log) {
     const skewed = log.filter((e) => Math.abs(e.serverTime - e.time - seconds * 1000) < 1000);
     assert.ok(log.length > 0 && skewed.length === log.length, `${FAULT_MISSING} clock skew ${seconds} s: ${skewed.length} of ${log.length} requests`);

@@ -322,7 +322,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         now: now(),
         tokenKey,
         records: (id: string) => (tenants.has(id) ? [...uniqueRecords(id).values()] : undefined),
-        failThisQuery: () => active.fires("failedQueries", r.kind),
+        failThisQuery: () => {
+          const fires = active.fires("failedQueries", r.kind);
+          if (fires) entry.fault = "failedQuery";
+          return fires;
+        },
       };
       const answer = graph.handle(graphContext, { method, version: segments[0], rest: segments.slice(4), query: parsed.searchParams, authorization: req.headers.authorization, body });
       return send(res, entry, answer);
