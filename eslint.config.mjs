@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "appserver/static/**", "bin/app/**"] },
+  { ignores: ["dist/**", "node_modules/**", "appserver/static/**", "bin/app/**", ".tmp/**", "reports/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {
