@@ -1,12 +1,13 @@
 // Test servers on loopback for the API and auth tests: plain HTTP where TLS is not the point,
-// HTTPS with a throwaway self-signed certificate made by openssl where it is.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// HTTPS with a throwaway self-signed certificate made by node-forge (npm) where it is.
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import forge from "node-forge";
 import type { Fields, Logger } from "../../../src/splunk/logger";
 
 export interface TlsMaterial {
@@ -16,24 +17,28 @@ export interface TlsMaterial {
   cleanup(): void;
 }
 
-/** A self-signed certificate for 127.0.0.1/localhost, valid one day. */
+/**
+ * A self-signed certificate for 127.0.0.1/localhost, valid one day, in `dir` as cert.pem and
+ * key.pem too. The key comes from Node (fast); node-forge writes and signs the certificate.
+ */
 export function makeSelfSignedCert(): TlsMaterial {
   const dir = mkdtempSync(join(tmpdir(), "o365-tls-"));
-  execFileSync(
-    "openssl",
-    [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
-      "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-    ],
-    { stdio: "ignore" },
-  );
-  return {
-    dir,
-    certPem: readFileSync(join(dir, "cert.pem"), "utf8"),
-    keyPem: readFileSync(join(dir, "key.pem"), "utf8"),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
+  cert.serialNumber = `01${randomBytes(8).toString("hex")}`;
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  const subject = [{ name: "commonName", value: "localhost" }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] }]);
+  cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+  writeFileSync(join(dir, "cert.pem"), certPem);
+  writeFileSync(join(dir, "key.pem"), keyPem);
+  return { dir, certPem, keyPem, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface Recorded {

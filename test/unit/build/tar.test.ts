@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readTar, writeTar, type TarEntry } from "../../../scripts/tar";
+import { extractArchive } from "../../lib/archive";
 
 const LONG = `app/${"d".repeat(90)}/${"e".repeat(60)}/${"f".repeat(95)}.csv`; // > 100 bytes: needs the prefix field
 
@@ -35,11 +35,11 @@ describe("scripts/tar (ustar)", () => {
     back.slice(1).forEach((e, i) => assert.deepEqual(e.data, entries[i + 1].data));
   });
 
-  it("is extracted by GNU tar with the same names, modes and contents", () => {
+  it("is extracted by another reader (node-tar, npm) with the same names, modes and contents", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tar-test-"));
     try {
       fs.writeFileSync(path.join(dir, "a.tar"), tar);
-      execFileSync("tar", ["--format", "ustar", "-xf", "a.tar"], { cwd: dir });
+      extractArchive(path.join(dir, "a.tar"), dir);
       assert.equal(fs.statSync(path.join(dir, "app/bin/run.sh")).mode & 0o777, 0o755);
       assert.equal(fs.readFileSync(path.join(dir, LONG), "utf8"), "é,ü\n");
       assert.equal(fs.statSync(path.join(dir, "app/block.bin")).size, 512);
