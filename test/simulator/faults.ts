@@ -1,7 +1,7 @@
 // Fault injection for tests: each knob picks requests by kind, for the next N of them or a
 // seeded fraction, so failures are reproducible. The behaviours copied are the reference's
 // (section 4 and 8): AF429 as HTTP 403 or 429, AF50000 runs, resets and truncated bodies.
-import type { ContentType } from "../../src/config/inputConfig";
+import type { ContentType } from "./contentTypes";
 import { Rng } from "./generator/prng";
 import type { Compression } from "./compression";
 

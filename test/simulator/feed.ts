@@ -2,8 +2,8 @@
 // sections 2-4): bearer-token checks, the per-tenant quota, subscriptions, content listing with
 // NextPageUri paging, and blob lookup. Answers are data; the server streams blob bodies.
 import { createHmac } from "node:crypto";
-import type { ContentType } from "../../src/config/inputConfig";
-import { CONTENT_TYPES } from "../../src/config/inputConfig";
+import type { ContentType } from "./contentTypes";
+import { SIM_CONTENT_TYPES } from "./contentTypes";
 import { ACTIVITY_FEED_ROLE, type HttpAnswer } from "./entra";
 import { verifyHs256 } from "./jwt";
 import type { PageKey, SimTenant, StoredBlob } from "./tenant";
@@ -103,7 +103,7 @@ function authenticate(ctx: FeedContext, req: FeedRequest): Caller | HttpAnswer {
 function contentTypeOf(req: FeedRequest): ContentType | HttpAnswer {
   const value = req.query("contentType");
   if (value === undefined) return afError(400, "AF20001", "A required parameter is missing: contentType.");
-  const found = CONTENT_TYPES.find((ct) => ct.toLowerCase() === value.toLowerCase());
+  const found = SIM_CONTENT_TYPES.find((ct) => ct.toLowerCase() === value.toLowerCase());
   return found ?? afError(400, "AF20020", `The specified content type is not valid: ${value}.`);
 }
 

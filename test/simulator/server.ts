@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { ContentType } from "../../src/config/inputConfig";
+import type { ContentType } from "./contentTypes";
 import { createTlsMaterial } from "./certificates";
 import { codingFor, compressor, compressSync, type Coding } from "./compression";
 import { DEFAULT_BACKLOG, defaultTenant } from "./defaults";

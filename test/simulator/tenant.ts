@@ -1,8 +1,8 @@
 // One simulated tenant: its app registrations (for the token endpoint), subscriptions and
 // blobs (for the Activity API), and its request quota. State only; the HTTP layer is elsewhere.
 import { createPublicKey, KeyObject, X509Certificate } from "node:crypto";
-import type { ContentType } from "../../src/config/inputConfig";
-import { CONTENT_TYPES } from "../../src/config/inputConfig";
+import type { ContentType } from "./contentTypes";
+import { SIM_CONTENT_TYPES } from "./contentTypes";
 import type { RecordSource } from "./generator/generate";
 import { MinuteQuota } from "./quota";
 import { DAY_MS } from "./window";
@@ -123,7 +123,7 @@ export class SimTenant {
     this.graphConsentMissing = options.graphConsentMissing ?? false;
     this.quota = new MinuteQuota(options.quotaPerMinute ?? defaultQuota);
     for (const client of options.clients) this.clients.set(client.clientId.toLowerCase(), registerClient(client));
-    for (const ct of options.subscriptions ?? CONTENT_TYPES) this.subscriptions.set(ct, { status: "enabled", webhook: null, gaps: [] });
+    for (const ct of options.subscriptions ?? SIM_CONTENT_TYPES) this.subscriptions.set(ct, { status: "enabled", webhook: null, gaps: [] });
   }
 
   client(clientId: string): RegisteredClient | undefined {

@@ -1,8 +1,8 @@
 // The synthetic tenant: blobs over the last N days for each content type, each record
 // regenerated on demand from (seed, content type, blob, index), so a 2,000-blob x 200-record
 // backlog costs a few kilobytes until someone downloads it. Pure: same options, same output.
-import type { ContentType } from "../../../src/config/inputConfig";
-import { CONTENT_TYPES } from "../../../src/config/inputConfig";
+import type { ContentType } from "../contentTypes";
+import { SIM_CONTENT_TYPES } from "../contentTypes";
 import { HOUR_MS } from "../window";
 import {
   airInvestigation,
@@ -153,7 +153,7 @@ export function generateTenant(options: GenerateOptions): GeneratedBlob[] {
   const total = Math.round(options.days * 24 * options.blobsPerHour);
   const spacing = HOUR_MS / options.blobsPerHour;
   const blobs: GeneratedBlob[] = [];
-  for (const contentType of options.contentTypes ?? CONTENT_TYPES) {
+  for (const contentType of options.contentTypes ?? SIM_CONTENT_TYPES) {
     const createdOf = (b: number): number => {
       const jitter = new Rng(hashSeed(opts.seed, contentType, b, "created")).next() * 0.9;
       return Math.floor(end - (total - b - jitter) * spacing);

@@ -1,7 +1,7 @@
 // Ordinary audit traffic: the non-Defender part of Audit.General (Teams, Power BI, Forms,
 // Viva Engage, compliance searches) and the Exchange, SharePoint, Entra ID and DLP content
 // types, in the shapes of the real fixtures (docs/reference/activity-api.md 5.1, fixtures/real).
-import type { ContentType } from "../../../src/config/inputConfig";
+import type { ContentType } from "../contentTypes";
 import type { Rng } from "./prng";
 import { type AuditRecord, header, OUTSIDE_IPS, type RecordContext, USERS } from "./values";
 
