@@ -59,6 +59,7 @@ export async function runCollector(ctx: CollectorContext): Promise<number> {
   const scale = retryScale();
   const api = createActivityApi(config, secrets, logger, {
     backoff: { baseMs: BACKOFF_DEFAULTS.baseMs * scale, capMs: BACKOFF_DEFAULTS.capMs * scale },
+    stop: signal,
   });
   try {
     const result = await collect({

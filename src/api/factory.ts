@@ -25,6 +25,8 @@ export interface ApiFactoryOptions {
   rateLimitPerMinute?: number;
   /** Timeouts and extra CAs (tests); proxy settings come from the config. */
   http?: Omit<HttpOptions, "proxyUrl" | "proxyPassword">;
+  /** The run's stop signal: it cuts retry waits and requests short, as close() does. */
+  stop?: AbortSignal;
 }
 
 /** storage/passwords hands back the mask only if the stanza was never unmasked. */
@@ -82,6 +84,7 @@ export function createActivityApi(
     const shared = acquireDispatcher({ ...opts.http, proxyUrl: config.proxyUrl, proxyPassword: usable(secrets.proxyPassword) });
     release = shared.release;
     const lifetime = new AbortController();
+    const signal = opts.stop ? AbortSignal.any([lifetime.signal, opts.stop]) : lifetime.signal;
     const proxy = proxyForMessages(config.proxyUrl);
     const tokens = new MsalTokenProvider({
       proxy,
@@ -90,7 +93,7 @@ export function createActivityApi(
       credential,
       dispatcher: shared.dispatcher,
       logger,
-      signal: lifetime.signal,
+      signal,
     });
     const client = new ActivityApiClient({
       apiRoot: endpoints.apiRoot,
@@ -100,7 +103,7 @@ export function createActivityApi(
       limiter: limiterForTenant(config.tenantId, opts.rateLimitPerMinute),
       logger,
       backoff: opts.backoff,
-      signal: lifetime.signal,
+      signal,
       proxy,
       onClose: async () => {
         lifetime.abort(new ActivityApiError("Activity API client closed", 0, undefined, undefined, API_ERROR));

@@ -183,7 +183,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   try {
     await ensureSubscriptions();
   } catch (err) {
-    if (err instanceof Aborted) return { ...result, aborted: true };
+    if (err instanceof Aborted || signal.aborted) return { ...result, aborted: true };
     result.fatal = describeFatal(err);
     logger.error(result.fatal.message, { cause: result.fatal.cause });
     save();
@@ -316,7 +316,8 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       }
       summary.complete = !signal.aborted && summary.windows === plan.windows.length;
     } catch (err) {
-      if (!(err instanceof Aborted)) {
+      // A stop cuts API calls short (their signal is the run's): that is no error.
+      if (!(err instanceof Aborted) && !signal.aborted) {
         summary.errors++;
         const fatal = err instanceof ActivityApiError && err.policy === "fatal";
         if (fatal || !(err instanceof ActivityApiError)) {
