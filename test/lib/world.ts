@@ -40,6 +40,8 @@ export interface WorldOptions {
   simulator?: SimulatorOptions;
   /** DEFENDER_O365_RETRY_SCALE for the inputs (0 = retry at once). */
   retryScale?: number;
+  /** Production timing: DEFENDER_O365_RETRY_SCALE unset, so every retry waits as it would in Splunk. */
+  productionTiming?: boolean;
 }
 
 /** Builds and packages the app unless `npm test` already did. */
@@ -57,7 +59,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const rest = await startRestDouble({ splunkHome: splunkd.splunkHome });
   const checkpointDir = path.join(splunkd.splunkHome, "var", "lib", "splunk", "modinputs", "defender_o365_activity");
   fs.mkdirSync(checkpointDir, { recursive: true });
-  const env = { NODE_EXTRA_CA_CERTS: sim.caFile, DEFENDER_O365_RETRY_SCALE: String(opts.retryScale ?? 0) };
+  const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: sim.caFile };
+  if (!opts.productionTiming) env.DEFENDER_O365_RETRY_SCALE = String(opts.retryScale ?? 0);
 
   const stanza = (name: string) => {
     const params = rest.state.inputs.get(name);
