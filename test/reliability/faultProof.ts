@@ -72,6 +72,10 @@ const PROOFS: { [K in keyof Faults]-?: Proof<K> } = {
       assert.ok(restarted, `${FAULT_MISSING} ${ct} was never found off and started again`);
     }
   },
+  compress(c, log) {
+    const compressed = log.filter((e) => e.contentEncoding === c.coding);
+    assert.ok(compressed.length > 0, `${FAULT_MISSING} no answer was sent with Content-Encoding ${c.coding} in ${log.length} requests`);
+  },
   tokenLifetimeSeconds(_seconds, log) {
     const first401 = log.findIndex((e) => isApi(e) && e.status === 401);
     assert.ok(first401 >= 0, `${FAULT_MISSING} no API request was refused with 401 for an expired token`);
