@@ -16,7 +16,7 @@ export function parseArgs(argv: readonly string[]): Args | { error: string } {
     const a = argv[i];
     if (a === "--once") once = true;
     else if (a === "--check") check = true;
-    else if (a === "--config" && i + 1 < argv.length) config = argv[++i];
+    else if (a === "--config") config = argv[++i];
     else if (a.startsWith("--config=")) config = a.slice("--config=".length);
     else return { error: `unknown argument "${a}". Usage: ${USAGE}` };
   }
