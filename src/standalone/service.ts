@@ -1,17 +1,16 @@
 // The standalone collector's run: one HEC sink (one channel) for the process, every input
 // through the modular input's own pipeline (src/run.ts runCollector) with its state in
 // state_dir. --once runs each input once; otherwise each input runs every `interval` seconds
-// until SIGTERM/SIGINT, and the process stops within STOP_GRACE_MS of the signal.
+// until SIGTERM/SIGINT, and the process stops within the modular input's STOP_GRACE_MS of the signal.
 import * as fs from "node:fs";
 import type { EventEmitter } from "node:events";
 import { HEC_TIMING, HecSink, type HecTiming } from "../hec/sink";
 import { createTransport } from "../hec/transport";
+import { STOP_GRACE_MS } from "../main";
 import { retryScale, runCollector } from "../run";
 import type { Logger } from "../splunk/logger";
 import type { StandaloneConfig, StandaloneInput } from "./config";
 
-/** The same grace as the modular input's (src/main.ts): commit what was acknowledged, then exit. */
-export const STOP_GRACE_MS = 4_500;
 /** Batches awaiting HEC's acknowledgement at once: one per blob in flight at the default max_concurrency. */
 export const HEC_MAX_IN_FLIGHT = 8;
 
