@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createServer, type AddressInfo } from "node:net";
 import {
   createSplunkdRest,
   isLoopbackHost,
@@ -101,13 +102,24 @@ describe("splunkdRest", () => {
     }
   });
 
-  it("tells an unavailable splunkd (5xx, refused) from one that refuses the call (4xx)", async () => {
+  it("tells an unavailable splunkd (5xx, refused, reset) from one that refuses the call (4xx)", async () => {
     double().state.failPasswordReads = 503;
     const overloaded = await rest().readPassword("defender_o365", "contoso").catch((e: unknown) => e);
     assert.ok(overloaded instanceof SplunkdRestError && overloaded.status === 503 && isSplunkdUnavailable(overloaded));
     const refused = createSplunkdRest({ serverUri: `https://127.0.0.1:${await refusedPort()}`, sessionKey: "k", app: "defender_o365" }, {});
     const down = await refused.readPassword("defender_o365", "contoso").catch((e: unknown) => e);
     assert.ok(down instanceof SplunkdRestError && down.status === 0 && down.code === "ECONNREFUSED" && isSplunkdUnavailable(down), String(down));
+    const cutter = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => cutter.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (cutter.address() as AddressInfo).port;
+      const cut = await createSplunkdRest({ serverUri: `https://127.0.0.1:${port}`, sessionKey: "k", app: "defender_o365" }, {})
+        .readPassword("defender_o365", "contoso")
+        .catch((e: unknown) => e);
+      assert.ok(cut instanceof SplunkdRestError && cut.code === "ECONNRESET" && isSplunkdUnavailable(cut), String(cut));
+    } finally {
+      await new Promise<void>((resolve) => cutter.close(() => resolve()));
+    }
     double().state.failPasswordReads = undefined;
     double().state.forbidPasswordReads = true;
     const forbidden = await rest().readPassword("defender_o365", "contoso").catch((e: unknown) => e);
