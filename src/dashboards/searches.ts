@@ -28,10 +28,10 @@ export const AIR_LATEST =
 /** Open = still running or waiting (not remediated, not finished, not terminated). */
 export const OPEN_STATUS = 'match(Status, "(?i)^(running|pending|investigation started|threats found)")';
 
-/** One row per attachment of a TIMailData record. */
+/** One row per attachment of a TIMailData record: each attachment's JSON object from props (not spath on _raw, bound by auto-KV's 5,000 bytes). */
 export const ATTACHMENTS =
-  `${EMAIL} AttachmentData{}.FileName=* ` +
-  "| spath path=AttachmentData{} output=attachment | mvexpand attachment " +
+  `${EMAIL} file_name=* ` +
+  "| eval attachment=attachments | mvexpand attachment " +
   "| spath input=attachment path=FileName output=attachment_name " +
   "| spath input=attachment path=SHA256 output=attachment_sha256 " +
   "| spath input=attachment path=FileType output=attachment_type " +

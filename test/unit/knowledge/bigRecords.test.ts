@@ -100,22 +100,106 @@ function bigInvestigation(): string {
   });
 }
 
+/** A record of our test data by RecordType (the shapes Microsoft writes), parsed. */
+function fixture(file: string, recordType: number): Record<string, unknown> {
+  const line = fs
+    .readFileSync(path.join(FIXTURES, file), "utf8")
+    .split("\n")
+    .find((l) => l !== "" && (JSON.parse(l) as { RecordType: number }).RecordType === recordType);
+  assert.ok(line, `${file} has a RecordType ${recordType} record`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+/** The record without the given keys. */
+function without(record: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
+}
+
+/**
+ * A message to 300 recipients with 50 attachments (~40 kB): the shape of the synthetic TIMailData
+ * record, AuthDetails as in the real one, the arrays first so that every used key ends past every
+ * limit, and the auto-KV cut falling in the middle of Recipients.
+ */
+function bigEmail(): string {
+  const mail = fixture("synthetic/records.ndjson", 28);
+  const real = fixture("real/recordtype-28.ndjson", 28);
+  const recipients = Array.from({ length: 300 }, (_, i) => `rcpt${i}.zoë@contoso${i % 7}.example`);
+  const attachments = Array.from({ length: 50 }, (_, i) => ({
+    FileName: `invoice "${i}" & l'été.docm`,
+    FileType: "docm",
+    FileVerdict: i % 10 === 3 ? 1 : 0,
+    ...(i % 10 === 3 ? { MalwareFamily: `TrojanDownloader:O97M/Donoff.${i}` } : {}),
+    SHA256: `${i.toString(16).padStart(4, "0")}${"9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F0".slice(0, 60)}`,
+  }));
+  return dotnetJson({
+    Recipients: recipients,
+    AttachmentData: attachments,
+    AuthDetails: real.AuthDetails,
+    SystemOverrides: [{ Details: "Exchange transport rule", FinalOverride: "No", Source: "Tenant", Result: "Block" }],
+    AdditionalActionsAndResults: ["OriginalDelivery: [N/A]", "Zap: [Success: Moved to quarantine]"],
+    ThreatsAndDetectionTech: ["Malware: [File detonation, Antimalware protection]", "Phish: [Spoof DMARC]"],
+    ...without(mail, "AttachmentData", "Recipients"),
+    Subject: `Überfällige "Rechnung" & <Mahnung>`,
+    P2Sender: `Büro Müller <billing@example.org>`,
+  });
+}
+
+/** Other sourcetypes: the synthetic record behind 300 ExtendedProperties pairs (~22 kB). */
+function bigRecord(record: Record<string, unknown>): string {
+  const pairs = Array.from({ length: 300 }, (_, i) => ({ Name: `Property${i}`, Value: `value "${i}" & l'été` }));
+  const ext = Array.isArray(record.ExtendedProperties) ? (record.ExtendedProperties as unknown[]) : [];
+  return dotnetJson({ ExtendedProperties: [...pairs, ...ext], ...without(record, "ExtendedProperties") });
+}
+
+/** The same under 5,000 bytes but behind 120 other keys, past [kv] limit's 100 fields. */
+function wideRecord(record: Record<string, unknown>): string {
+  const keys = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`Extra${i}`, i]));
+  return dotnetJson({ ...keys, ...record });
+}
+
 interface Big {
   origin: string;
   raw: string;
   sourcetype: string;
+  kind: "real" | "big" | "wide";
+}
+
+/** Records of every Defender sourcetype but alerts and AIR, big and wide. */
+const OTHERS: [string, number][] = [
+  ["o365:defender:email", 28],
+  ["o365:defender:urlclick", 41],
+  ["o365:defender:file", 47],
+  ["o365:defender:submission", 29],
+  ["o365:defender:quarantine", 65],
+  ["o365:defender:attacksim", 85],
+];
+
+/** A submission whose RescanVerdict is only an ExtendedProperties pair (Value written first). */
+function submissionByPair(): Record<string, unknown> {
+  return { ...without(fixture("synthetic/records.ndjson", 29), "RescanResult"), Recipients: "[adele.vance@contoso.example, alex.wilber@contoso.example]", ExtendedProperties: [{ Value: "Phish", Name: "RescanVerdict" }] };
 }
 
 function bigRecords(): Big[] {
   const real = fs
     .readFileSync(path.join(FIXTURES, "real", "recordtype-64.ndjson"), "utf8")
     .split("\n")
-    .map((raw, i) => ({ origin: `real/recordtype-64.ndjson:${i + 1}`, raw, sourcetype: "o365:defender:air" }))
+    .map((raw, i): Big => ({ origin: `real/recordtype-64.ndjson:${i + 1}`, raw, sourcetype: "o365:defender:air", kind: "real" }))
     .filter((b) => Buffer.byteLength(b.raw) > SPLUNK_DEFAULT_LIMITS.extractionCutoffBytes);
+  const others = OTHERS.flatMap(([sourcetype, recordType]): Big[] => {
+    const record = fixture("synthetic/records.ndjson", recordType);
+    return [
+      { origin: `synthetic big RecordType ${recordType}`, raw: bigRecord(record), sourcetype, kind: "big" },
+      { origin: `synthetic wide RecordType ${recordType}`, raw: wideRecord(record), sourcetype, kind: "wide" },
+    ];
+  });
   return [
     ...real,
-    { origin: "synthetic 20 kB alert", raw: bigAlert(), sourcetype: "o365:defender:alert" },
-    { origin: "synthetic 20 kB investigation", raw: bigInvestigation(), sourcetype: "o365:defender:air" },
+    { origin: "synthetic 20 kB alert", raw: bigAlert(), sourcetype: "o365:defender:alert", kind: "big" },
+    { origin: "synthetic 20 kB investigation", raw: bigInvestigation(), sourcetype: "o365:defender:air", kind: "big" },
+    { origin: "synthetic 40 kB email, 300 recipients, 50 attachments", raw: bigEmail(), sourcetype: "o365:defender:email", kind: "big" },
+    { origin: "synthetic big submission, verdict in ExtendedProperties", raw: bigRecord(submissionByPair()), sourcetype: "o365:defender:submission", kind: "big" },
+    { origin: "synthetic wide submission, verdict in ExtendedProperties", raw: wideRecord(submissionByPair()), sourcetype: "o365:defender:submission", kind: "wide" },
+    ...others,
   ];
 }
 
@@ -129,11 +213,17 @@ describe("knowledge: fields that survive records over 5,000 bytes", () => {
   const records = bigRecords();
   const used = new Set([...splWords(), ...CIM.datasets.flatMap((d) => d.cimFields)]);
 
-  it("has real AIR fixtures over 5,000 bytes and 20 kB synthetic records past every limit", () => {
-    assert.ok(records.filter((r) => r.origin.startsWith("real/")).length >= 2);
-    for (const r of records.filter((x) => x.origin.startsWith("synthetic"))) {
+  it("has real AIR fixtures over 5,000 bytes, 20 kB synthetic records past every limit and records past 100 fields", () => {
+    assert.ok(records.filter((r) => r.kind === "real").length >= 2);
+    assert.deepEqual(new Set(records.filter((r) => r.kind === "big").map((r) => r.sourcetype)), new Set(["o365:defender:alert", "o365:defender:air", ...OTHERS.map(([s]) => s)]));
+    assert.deepEqual(new Set(records.filter((r) => r.kind === "wide").map((r) => r.sourcetype)), new Set(OTHERS.map(([s]) => s)));
+    for (const r of records.filter((x) => x.kind === "big")) {
       assert.ok(Buffer.byteLength(r.raw) > 2 * SPLUNK_DEFAULT_LIMITS.kvMaxChars - 1000, `${r.origin}: ${Buffer.byteLength(r.raw)} bytes`);
-      assert.ok(r.raw.indexOf('"Status"') > SPLUNK_DEFAULT_LIMITS.kvMaxChars, `${r.origin}: the used keys stand past every limit`);
+      assert.ok(r.raw.indexOf('"OrganizationId"') > SPLUNK_DEFAULT_LIMITS.kvMaxChars, `${r.origin}: the used keys stand past every limit`);
+    }
+    for (const r of records.filter((x) => x.kind === "wide")) {
+      assert.ok(Buffer.byteLength(r.raw) < SPLUNK_DEFAULT_LIMITS.extractionCutoffBytes, `${r.origin}: ${Buffer.byteLength(r.raw)} bytes`);
+      assert.ok(Object.keys(JSON.parse(r.raw) as object).indexOf("OrganizationId") > SPLUNK_DEFAULT_LIMITS.kvLimit, `${r.origin}: the used keys stand past 100 fields`);
     }
   });
 
@@ -166,5 +256,23 @@ describe("knowledge: fields that survive records over 5,000 bytes", () => {
     assert.deepEqual(air.get("alert_entity_type"), ["mailbox", "mailMessage", "ip"]);
     assert.deepEqual(air.get("user"), ["megan.bowen@contoso.example"]);
     assert.deepEqual(air.get("Status"), ["Pending Approval"]);
+  });
+
+  it("keeps every item of an email's arrays, in order, decoded, and each attachment's own members", () => {
+    const mail = searchTimeFields(bigEmail(), "o365:defender:email");
+    assert.equal(mail.get("recipient")?.length, 300);
+    assert.deepEqual(mail.get("recipient")?.slice(298), ["rcpt298.zoë@contoso4.example", "rcpt299.zoë@contoso5.example"]);
+    assert.deepEqual(mail.get("recipient_count"), ["300"]);
+    assert.equal(mail.get("recipient_domain")?.length, 7);
+    assert.equal(mail.get("file_name")?.length, 50);
+    assert.equal(mail.get("file_name")?.[3], `invoice "3" & l'été.docm`);
+    assert.equal(mail.get("attachments")?.length, 50);
+    assert.deepEqual(JSON.parse(mail.get("attachments")![3]), { FileName: `invoice "3" & l'été.docm`, FileType: "docm", FileVerdict: 1, MalwareFamily: "TrojanDownloader:O97M/Donoff.3", SHA256: mail.get("file_hash")![3] });
+    assert.equal(mail.get("file_verdict")?.filter((v) => v === "Bad").length, 5);
+    assert.deepEqual(mail.get("signature")?.length, 5);
+    assert.deepEqual(mail.get("auth_methods"), ["SPF", "DKIM", "DMARC", "Comp Auth"]);
+    assert.deepEqual(mail.get("additional_actions"), ["OriginalDelivery: [N/A]", "Zap: [Success: Moved to quarantine]"]);
+    assert.deepEqual([mail.get("subject"), mail.get("src_user"), mail.get("src_user_domain")], [[`Überfällige "Rechnung" & <Mahnung>`], ["billing@example.org"], ["example.org"]]);
+    assert.deepEqual(eventtypesFor(mail, "o365:defender:email"), ["defender_o365_email_malware"]);
   });
 });
