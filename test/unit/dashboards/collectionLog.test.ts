@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatLine } from "../../../src/splunk/logger";
+import { formatJsonLine } from "../../../src/standalone/jsonLogger";
+import { compileEval, toFieldValues } from "../../lib/spl/evalExpr";
 import { expandMacros, splitTopLevel } from "../../lib/splLint";
 import { APP_ROOT, loadContext } from "./appContext";
 
@@ -87,5 +89,52 @@ describe("collection health macros read the input's splunkd.log lines", () => {
     const search = /`(index=_internal[^`]*cause=node_missing[^`]*)`/.exec(readme)?.[1] ?? "";
     assert.match(search, /component=ExecProcessor/);
     assert.match(search, /component=ModularInputs/);
+  });
+
+  // The standalone collector's JSON log (docs/standalone-collector.md): KV_MODE json extracts its
+  // keys, then the macros' rex, eval and where run on the line as Splunk would.
+  const collectorRow = (macro: string, line: string): Record<string, string> | undefined => {
+    const errors: string[] = [];
+    const spl = expandMacros(`\`${macro}\``, loadContext().macros, errors);
+    assert.deepEqual(errors, []);
+    assert.match(spl, /sourcetype="defender_o365:collector"/);
+    const fields: Record<string, string> = { _raw: line, sourcetype: "defender_o365:collector" };
+    for (const [k, v] of Object.entries(JSON.parse(line) as Record<string, unknown>)) fields[k] = String(v);
+    const env = (name: string): string[] | undefined => (fields[name] === undefined ? undefined : [fields[name]]);
+    for (const segment of splitTopLevel(spl, "|").map((x) => x.trim()).slice(1)) {
+      const rex = /^rex\s+(?:field=(\S+)\s+)?"((?:\\.|[^"\\])*)"$/.exec(segment);
+      if (rex) {
+        const input = fields[rex[1] ?? "_raw"];
+        const groups = input === undefined ? undefined : new RegExp(rex[2].replace(/\\"/g, '"')).exec(input)?.groups;
+        for (const [k, v] of Object.entries(groups ?? {})) if (v !== undefined) fields[k] = v;
+      } else if (segment.startsWith("eval ")) {
+        for (const assignment of splitTopLevel(segment.slice(5), ",")) {
+          const eq = assignment.indexOf("=");
+          const expr = assignment.slice(eq + 1).trim();
+          // trim() is outside the eval subset test/lib/spl implements; the macro only strips quotes with it.
+          const trimmed = /^trim\((\w+), "\\""\)$/.exec(expr);
+          const value = trimmed ? (fields[trimmed[1]] === undefined ? undefined : [fields[trimmed[1]].replace(/^"+|"+$/g, "")]) : toFieldValues(compileEval(expr).run(env));
+          if (value === undefined) delete fields[assignment.slice(0, eq).trim()];
+          else fields[assignment.slice(0, eq).trim()] = value[0];
+        }
+      } else if (segment.startsWith("where ")) {
+        if (compileEval(segment.slice(6)).run(env) !== true) return undefined;
+      }
+    }
+    return fields;
+  };
+
+  it("reads the standalone collector's JSON run_summary and problem lines", () => {
+    const summaryLine = formatJsonLine("INFO", "run_summary", { input: "tenant a", content_type: "Audit.General", blobs: 3, records: 120, duplicates_dropped: 4, filtered: 1, expired: 0, lag_seconds: 5400, errors: 0, windows: 2, complete: true });
+    const row = collectorRow("defender_o365_run_summary", summaryLine);
+    assert.ok(row, "the where clause keeps the run_summary line");
+    assert.deepEqual(
+      [row.level, row.log_text, row.input, row.content_type, row.records, row.lag_seconds, row.windows],
+      ["INFO", "run_summary", "tenant a", "Audit.General", "120", "5400", "2"],
+    );
+    const warn = formatJsonLine("WARN", 'HEC did not take the batch (HTTP 503 code 9 "Server is busy"); sending it again in 900 ms', { input: "tenant a", cause: "hec_busy", retry: 1 });
+    const problem = collectorRow("defender_o365_collection_problems", warn);
+    assert.deepEqual([problem?.level, problem?.cause, problem?.input], ["WARN", "hec_busy", "tenant a"]);
+    assert.equal(collectorRow("defender_o365_collection_problems", formatJsonLine("INFO", "Collector started", { mode: "once" })), undefined);
   });
 });
