@@ -8,8 +8,6 @@
 #   3. $SPLUNK_HOME/bin/node          (Splunk <= 10.1 shipped one; used only if new enough)
 #   4. node on PATH
 # If none fits, one ERROR line (splunkd.log) lists what was found and the fix; exit 1.
-# Node runs with --optimize-for-size: V8 keeps smaller heaps, about 15 MB less peak memory per
-# input process for no measurable throughput cost (docs/performance.md, P3).
 # Shell built-ins only (no dirname): the launcher must work whatever PATH splunkd passes.
 case "$0" in */*) BIN_DIR=${0%/*} ;; *) BIN_DIR=. ;; esac
 BIN_DIR=$(cd "$BIN_DIR" && pwd)
@@ -37,7 +35,7 @@ try_node() {
   label=$1; candidate=$2; shift 2
   result=$(check_node "$candidate")
   if [ "$result" = "ok" ]; then
-    exec "$candidate" --optimize-for-size "$SCRIPT" "$@"
+    exec "$candidate" "$SCRIPT" "$@"
   fi
   FOUND="$FOUND${FOUND:+, }$label $candidate ($result)"
 }

@@ -32,7 +32,7 @@ export interface CollectOptions {
   signal: AbortSignal;
   now?: () => Date;
   windowSettings?: WindowSettings;
-  /** Events per write to stdout; a hard kill may repeat at most one such batch. */
+  /** Events per write (default: the sink's batchLimit, else 500 / 1 MiB); a hard kill may repeat at most one such batch. */
   batchMaxEvents?: number;
   batchMaxBytes?: number;
   /** Further attempts for a blob whose download or body broke. */
@@ -138,8 +138,8 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const { config, api, logger, signal } = opts;
   const now = opts.now ?? (() => new Date());
   const settings = opts.windowSettings ?? DEFAULT_WINDOW_SETTINGS;
-  const batchMaxEvents = opts.batchMaxEvents ?? 500;
-  const batchMaxBytes = opts.batchMaxBytes ?? 1 << 20;
+  const batchMaxEvents = opts.batchMaxEvents ?? opts.sink.batchLimit?.events ?? 500;
+  const batchMaxBytes = opts.batchMaxBytes ?? opts.sink.batchLimit?.bytes ?? 1 << 20;
   const blobRetries = opts.blobRetries ?? 3;
   const progressSaveMs = opts.progressSaveMs ?? 500;
   const retryDelay = opts.blobRetryDelayMs ?? defaultBlobRetryDelayMs;

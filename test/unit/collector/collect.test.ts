@@ -64,6 +64,14 @@ describe("collect", () => {
 
   const ids = (): string[] => sink.events.map((e) => (JSON.parse(e.data) as { Id: string }).Id);
 
+  it("writes batches no larger than the sink asks for", async () => {
+    api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: Array.from({ length: 7 }, () => record()) }];
+    const sizes: number[] = [];
+    const limited: EventSink = { batchLimit: { events: 3, bytes: 1 << 20 }, write: async (events) => void sizes.push(events.length), close: async () => undefined };
+    await run({ sink: limited, batchMaxEvents: undefined });
+    assert.deepEqual(sizes, [3, 3, 1]);
+  });
+
   it("writes every record once, with its sourcetype, and does not fetch finished blobs again", async () => {
     api.blobs = [
       { contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record(28), record(41), record(15)] },
