@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { EventEmitter } from "node:events";
 import { PassThrough } from "node:stream";
-import { main, readDocument, type Io } from "../../../src/main";
-import { schemeXml } from "../../../src/splunk/scheme";
+import { main, readDocument, type Io } from "../../src/main";
+import { schemeXml } from "../../src/splunk/scheme";
 
 interface Harness {
   io: Io;

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import type { ActivityApi } from "../../../src/api/activityApi";
-import { ActivityApiError } from "../../../src/api/errors";
-import { parseApiError } from "../../../src/api/client";
-import { checkConnection, describeConnectionError } from "../../../src/connectionCheck";
-import type { ValidationDefinition } from "../../../src/splunk/inputDefinition";
-import { createLogger } from "../../../src/splunk/logger";
-import type { Secrets } from "../../../src/splunk/secrets";
-import type { SplunkdRest } from "../../../src/splunk/splunkdRest";
-import { parseConfig } from "../../../src/config/parse";
-import { parseGraphError } from "../../../src/graph/errors";
-import type { GraphClient } from "../../../src/graph/factory";
-import type { GraphHttp } from "../../../src/graph/http";
+import type { ActivityApi } from "../../src/api/activityApi";
+import { ActivityApiError } from "../../src/api/errors";
+import { parseApiError } from "../../src/api/client";
+import { checkConnection, describeConnectionError } from "../../src/connectionCheck";
+import type { ValidationDefinition } from "../../src/splunk/inputDefinition";
+import { createLogger } from "../../src/splunk/logger";
+import type { Secrets } from "../../src/splunk/secrets";
+import type { SplunkdRest } from "../../src/splunk/splunkdRest";
+import { parseConfig } from "../../src/config/parse";
+import { parseGraphError } from "../../src/graph/errors";
+import type { GraphClient } from "../../src/graph/factory";
+import type { GraphHttp } from "../../src/graph/http";
 
 const PARAMS = { tenant_id: "0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6", client_id: "11111111-2222-4333-8444-555555555555" };
 
