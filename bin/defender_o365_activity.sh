@@ -8,6 +8,9 @@
 #   3. $SPLUNK_HOME/bin/node          (Splunk <= 10.1 shipped one; used only if new enough)
 #   4. node on PATH
 # If none fits, one ERROR line (splunkd.log) lists what was found and the fix; exit 1.
+# Node runs with --liftoff-only: V8 keeps undici's HTTP parser (WebAssembly) on its baseline
+# compiler; optimizing it took about 30 MB for a moment in every run, for no measurable speed
+# (docs/performance.md). V8's other defaults measured best (no --optimize-for-size).
 # Shell built-ins only (no dirname): the launcher must work whatever PATH splunkd passes.
 case "$0" in */*) BIN_DIR=${0%/*} ;; *) BIN_DIR=. ;; esac
 BIN_DIR=$(cd "$BIN_DIR" && pwd)
@@ -35,7 +38,7 @@ try_node() {
   label=$1; candidate=$2; shift 2
   result=$(check_node "$candidate")
   if [ "$result" = "ok" ]; then
-    exec "$candidate" "$SCRIPT" "$@"
+    exec "$candidate" --liftoff-only "$SCRIPT" "$@"
   fi
   FOUND="$FOUND${FOUND:+, }$label $candidate ($result)"
 }
