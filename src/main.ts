@@ -172,13 +172,30 @@ function fatal(err: unknown): never {
   process.exit(1);
 }
 
+/**
+ * Node ends a process whose event loop ran dry even when a promise is still pending: that must
+ * never pass for a finished run. If it happens (a bug), say so and exit non-zero.
+ */
+function guardPendingWork(isDone: () => boolean): void {
+  process.on("beforeExit", () => {
+    if (isDone()) return;
+    stderrSink(formatLine("ERROR", "The run stopped with work still pending (an internal fault); the next run resumes from the checkpoint", { cause: "internal_error" }));
+    process.exit(1);
+  });
+}
+
 /** The process entry (called by the bundle's entry, see scripts/build.ts): run, then exit with the code. */
 export function start(): void {
   const io: Io = { stdin: process.stdin, stdout: process.stdout, log: stderrSink, env: process.env, signals: process };
+  let done = false;
+  guardPendingWork(() => done);
   process.on("uncaughtException", fatal);
   // Node prints its warnings (deprecations in dependencies, …) without a level, which splunkd
   // would file as ERROR: replace its printer with a WARN line.
   process.removeAllListeners("warning");
   process.on("warning", (w) => stderrSink(formatLine("WARN", `Node.js ${w.name}: ${w.message}`, { cause: "node_warning" })));
-  main(process.argv.slice(2), io).then((code) => process.exit(code), fatal);
+  main(process.argv.slice(2), io).then((code) => {
+    done = true;
+    process.exit(code);
+  }, fatal);
 }

@@ -2,7 +2,8 @@
 // docs/architecture.md). Returns the process exit code: non-zero only for faults a user must fix.
 import { BACKOFF_DEFAULTS } from "./api/backoff";
 import { createActivityApi } from "./api/factory";
-import { collect, defaultBlobRetryDelayMs } from "./collector/collect";
+import { collect } from "./collector/collect";
+import { blobRetryDelayMs } from "./collector/defaults";
 import type { InputConfig } from "./config/inputConfig";
 import type { EventSink } from "./splunk/eventSink";
 import type { InputDefinition } from "./splunk/inputDefinition";
@@ -69,15 +70,18 @@ export async function runCollector(ctx: CollectorContext): Promise<number> {
       logger,
       checkpointDir: ctx.checkpointDir,
       signal,
-      blobRetryDelayMs: (n) => defaultBlobRetryDelayMs(n) * scale,
+      blobRetryDelayMs: (n) => blobRetryDelayMs(n) * scale,
     });
-    const total = (key: "records" | "blobs" | "duplicatesDropped" | "errors"): number => result.summaries.reduce((n, s) => n + s[key], 0);
+    const total = (key: "records" | "blobs" | "duplicatesDropped" | "errors" | "unparsed" | "pending"): number => result.summaries.reduce((n, s) => n + s[key], 0);
     logger.info("run_complete", {
       records: total("records"),
       blobs: total("blobs"),
       duplicates_dropped: total("duplicatesDropped"),
+      unparsed: total("unparsed"),
+      pending: total("pending"),
       errors: total("errors"),
       stopped_early: result.aborted,
+      skipped: result.alreadyRunning ? "already_running" : undefined,
       duration_ms: Date.now() - started,
     });
     return result.fatal ? 1 : 0;

@@ -1,25 +1,42 @@
-// Per-input checkpoint in splunkd's checkpoint_dir (docs/collector.md): one JSON file,
-// replaced atomically (write a temp file, fsync, rename), holding no secret. The record-Id
-// store beside it (dedupe.ts) is what guarantees "no record twice"; the checkpoint makes
-// runs resume where they stopped and keeps finished blobs from being downloaded again.
+// Per-input checkpoint in splunkd's checkpoint_dir (docs/collector.md, "State size"): one JSON
+// file, replaced atomically (stateFile.ts), holding no secret. The record-Id store beside it
+// (dedupe.ts) is what guarantees "no record twice"; the checkpoint makes runs resume where they
+// stopped, keeps finished blobs from being downloaded again and remembers blobs still owed.
+// Loading checks every field's type and range (the tables below): anything wrong resets.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { replaceFile, stateStep } from "./stateFile";
+
+/** A blob that still failed after its attempts; its window is committed, later runs retry it first. */
+export interface PendingBlob {
+  contentId: string;
+  contentUri: string;
+  /** contentCreated as listed (ISO). */
+  contentCreated: string;
+  /** contentExpiration as listed (ISO): after it the blob is reported lost. */
+  contentExpiration: string;
+  /** Attempts so far, over all runs. */
+  attempts: number;
+  lastError: string;
+}
 
 export interface ContentTypeState {
-  /** End of the last window whose every blob was written (ISO time on the server's clock). */
+  /** End of the last committed window (ISO time on the server's clock). */
   committedEnd?: string;
   /** Blobs fully written that may be listed again (overlap or an unfinished window): contentId -> contentCreated (ms). */
   doneBlobs: Record<string, number>;
   /** Last /subscriptions/start for this content type (the service allows one per 15 minutes). */
   lastStartAttempt?: string;
+  /** Blobs owed from committed windows, retried first by every run. */
+  pending: PendingBlob[];
 }
 
 export interface CheckpointState {
   version: 1;
   tenantId: string;
   contentTypes: Record<string, ContentTypeState>;
-  /** Last time the subscriptions were listed and found enabled. */
-  subscriptionsCheckedAt?: string;
+  /** Server clock minus this host's clock (s) as last read from an Activity API response. */
+  clockSkewSeconds?: number;
 }
 
 export function emptyCheckpoint(tenantId: string): CheckpointState {
@@ -41,22 +58,136 @@ export function checkpointPaths(checkpointDir: string, inputName: string): Check
   return { file: `${base}.json`, idsDir: `${base}.ids` };
 }
 
+// ---- Validation: one check per field, so a new field brings its own check (the mapped types
+// below make a field without one a type error). A check returns the clean value or throws. ----
+
+class BadField extends Error {}
+
+type Check<T> = (value: unknown, at: string) => T;
+
+const EARLIEST = Date.UTC(2012, 0, 1); // before the Activity API existed
+const LATEST_AHEAD_MS = 2 * 86_400_000; // a time this far past the host's clock is damage
+
+function fail(at: string, why: string): never {
+  throw new BadField(`${at} ${why}`);
+}
+
+function isoTime(now: Date): Check<string> {
+  return (v, at) => {
+    const t = typeof v === "string" ? Date.parse(v) : NaN;
+    if (Number.isNaN(t)) fail(at, "is not a time");
+    if (t < EARLIEST || t > now.getTime() + LATEST_AHEAD_MS) fail(at, `is out of range (${String(v)})`);
+    return v as string;
+  };
+}
+
+function optional<T>(check: Check<T>): Check<T | undefined> {
+  return (v, at) => (v === undefined ? undefined : check(v, at));
+}
+
+function text(max: number): Check<string> {
+  return (v, at) => {
+    if (typeof v !== "string" || v === "" || v.length > max) fail(at, "is not a non-empty string");
+    return v;
+  };
+}
+
+function integer(min: number, max: number): Check<number> {
+  return (v, at) => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) fail(at, `is not an integer in [${min}, ${max}]`);
+    return v;
+  };
+}
+
+function object(v: unknown, at: string): Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) fail(at, "is not an object");
+  return v as Record<string, unknown>;
+}
+
+type Fields<T> = { [K in keyof T]-?: Check<T[K]> };
+
+function record<T>(fields: Fields<T>): Check<T> {
+  return (v, at) => {
+    const obj = object(v, at);
+    const out: Record<string, unknown> = {};
+    for (const [key, check] of Object.entries(fields) as [string, Check<unknown>][]) {
+      const value = check(obj[key], `${at}.${key}`);
+      if (value !== undefined) out[key] = value;
+    }
+    return out as T;
+  };
+}
+
+function pendingFields(now: Date): Fields<PendingBlob> {
+  return {
+    contentId: text(1000),
+    contentUri: (v, at) => {
+      const uri = text(4000)(v, at);
+      if (!/^https?:\/\//i.test(uri)) fail(at, "is not an http(s) URL");
+      return uri;
+    },
+    contentCreated: isoTime(now),
+    // Expiration is 7 days after creation: allow it past the host's clock by that much.
+    contentExpiration: isoTime(new Date(now.getTime() + 8 * 86_400_000)),
+    attempts: integer(1, 1_000_000),
+    lastError: (v, at) => (typeof v === "string" ? v.slice(0, 500) : fail(at, "is not a string")),
+  };
+}
+
+function contentTypeFields(now: Date): Fields<ContentTypeState> {
+  const pending = record(pendingFields(now));
+  return {
+    committedEnd: optional(isoTime(now)),
+    doneBlobs: (v, at) => {
+      const obj = object(v, at);
+      for (const [id, created] of Object.entries(obj)) {
+        if (typeof created !== "number" || !Number.isFinite(created) || created < 0) fail(`${at}[${JSON.stringify(id)}]`, "is not a time in ms");
+      }
+      return obj as Record<string, number>;
+    },
+    lastStartAttempt: optional(isoTime(now)),
+    // Checkpoints written before pending blobs existed have none.
+    pending: (v, at) => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v)) fail(at, "is not a list");
+      return v.map((p, i) => pending(p, `${at}[${i}]`));
+    },
+  };
+}
+
+function checkpointFields(now: Date): Fields<CheckpointState> {
+  const contentType = record(contentTypeFields(now));
+  return {
+    version: (v, at) => (v === 1 ? 1 : fail(at, "is not 1")),
+    tenantId: text(200),
+    contentTypes: (v, at) => {
+      const obj = object(v, at);
+      return Object.fromEntries(Object.entries(obj).map(([ct, s]) => [ct, contentType(s, `${at}.${ct}`)]));
+    },
+    clockSkewSeconds: optional(integer(-10 * 365 * 86_400, 10 * 365 * 86_400)),
+  };
+}
+
+/** The checkpoint's clean value, or the first field that is wrong. Pure. */
+export function validateCheckpoint(value: unknown, now: Date): { ok: true; state: CheckpointState } | { ok: false; reason: string } {
+  try {
+    return { ok: true, state: record(checkpointFields(now))(value, "checkpoint") };
+  } catch (err) {
+    if (err instanceof BadField) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
 export type LoadResult =
   | { kind: "fresh"; state: CheckpointState }
   | { kind: "loaded"; state: CheckpointState }
   | { kind: "reset"; state: CheckpointState; reason: string; movedTo?: string };
 
-function isState(value: unknown): value is CheckpointState {
-  if (value === null || typeof value !== "object") return false;
-  const v = value as Partial<CheckpointState>;
-  return v.version === 1 && typeof v.tenantId === "string" && typeof v.contentTypes === "object" && v.contentTypes !== null;
-}
-
 /**
  * Reads the checkpoint. A damaged file is moved aside (never deleted) and collection restarts
  * from the backfill; the Id store still keeps records from being written twice.
  */
-export function loadCheckpoint(file: string, tenantId: string): LoadResult {
+export function loadCheckpoint(file: string, tenantId: string, now: Date = new Date()): LoadResult {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -70,33 +201,27 @@ export function loadCheckpoint(file: string, tenantId: string): LoadResult {
   } catch {
     parsed = undefined;
   }
-  if (!isState(parsed)) {
-    const movedTo = `${file}.damaged-${Date.now()}`;
-    fs.renameSync(file, movedTo);
-    return { kind: "reset", state: emptyCheckpoint(tenantId), reason: "checkpoint file is damaged", movedTo };
+  const checked = parsed === undefined ? { ok: false as const, reason: "checkpoint file is not JSON" } : validateCheckpoint(parsed, now);
+  if (!checked.ok) {
+    const movedTo = `${file}.damaged-${now.getTime()}`;
+    stateStep(movedTo, () => fs.renameSync(file, movedTo));
+    return { kind: "reset", state: emptyCheckpoint(tenantId), reason: `checkpoint file is damaged: ${checked.reason}`, movedTo };
   }
-  if (parsed.tenantId !== tenantId) {
-    return { kind: "reset", state: emptyCheckpoint(tenantId), reason: `tenant changed from ${parsed.tenantId}` };
+  if (checked.state.tenantId !== tenantId) {
+    return { kind: "reset", state: emptyCheckpoint(tenantId), reason: `tenant changed from ${checked.state.tenantId}` };
   }
-  return { kind: "loaded", state: parsed };
+  return { kind: "loaded", state: checked.state };
 }
 
+/** Throws StateWriteError unless the whole file was written. */
 export function saveCheckpoint(file: string, state: CheckpointState): void {
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, "w", 0o600);
-  try {
-    fs.writeSync(fd, JSON.stringify(state));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  replaceFile(file, JSON.stringify(state));
 }
 
 export function contentTypeState(state: CheckpointState, contentType: string): ContentTypeState {
   let ct = state.contentTypes[contentType];
   if (!ct) {
-    ct = { doneBlobs: {} };
+    ct = { doneBlobs: {}, pending: [] };
     state.contentTypes[contentType] = ct;
   }
   return ct;

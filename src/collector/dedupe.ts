@@ -7,6 +7,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { appendRecords } from "./stateFile";
 
 export const ID_BYTES = 16;
 export const DEFAULT_RETENTION_DAYS = 8;
@@ -287,20 +288,14 @@ export class IdStore {
     return this.set.add(key);
   }
 
-  /** Appends keys (already remembered) to today's file. Call after their events were written. */
+  /**
+   * Appends keys (already remembered) to today's file. Call after their events were written.
+   * Throws StateWriteError unless every byte reached the file.
+   */
   persist(keys: readonly Uint8Array[]): void {
     if (keys.length === 0) return;
     const file = path.join(this.dir, `${dayName(this.now())}.ids`);
-    const buf = Buffer.concat(keys as Uint8Array[], keys.length * ID_BYTES);
-    const fd = fs.openSync(file, "a");
-    try {
-      // A partial key left by a kill would misalign every key after it: cut it off first.
-      const size = fs.fstatSync(fd).size;
-      if (size % ID_BYTES !== 0) fs.ftruncateSync(fd, size - (size % ID_BYTES));
-      fs.writeSync(fd, buf);
-    } finally {
-      fs.closeSync(fd);
-    }
+    appendRecords(file, Buffer.concat(keys as Uint8Array[], keys.length * ID_BYTES), ID_BYTES);
   }
 }
 

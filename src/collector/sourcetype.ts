@@ -35,3 +35,6 @@ export function sourcetypeFor(recordType: unknown): string {
   const n = recordTypeNumber(recordType);
   return (n !== undefined && BY_RECORD_TYPE.get(n)) || DEFAULT_SOURCETYPE;
 }
+
+/** Records that are not JSON objects, written as their bytes as received (docs/collector.md). */
+export const UNPARSED_SOURCETYPE = "defender_o365:unparsed";

@@ -12,6 +12,11 @@ export interface EventSink {
   readonly batchLimit?: BatchLimit;
   /** Resolves once every event of the batch has been handed to the OS (not just buffered). */
   write(events: readonly SplunkEvent[]): Promise<void>;
+  /**
+   * How many writes may be outstanding at once (default 1). A sink whose writes resolve late
+   * (an acknowledging HEC) raises it; the collector still stores each batch's Ids in order.
+   */
+  readonly maxInFlight?: number;
   /** Closes the stream (`</stream>`) and flushes. */
   close(): Promise<void>;
 }

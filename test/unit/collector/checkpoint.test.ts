@@ -21,7 +21,7 @@ describe("checkpoint", () => {
     const { file } = checkpointPaths(dir, "contoso");
     assert.equal(loadCheckpoint(file, "t1").kind, "fresh");
     const state = emptyCheckpoint("t1");
-    state.contentTypes["Audit.General"] = { committedEnd: "2026-11-20T00:00:00.000Z", doneBlobs: { a: 1 } };
+    state.contentTypes["Audit.General"] = { committedEnd: "2026-11-20T00:00:00.000Z", doneBlobs: { a: 1 }, pending: [] };
     saveCheckpoint(file, state);
     assert.deepEqual(loadCheckpoint(file, "t1"), { kind: "loaded", state });
     assert.deepEqual(fs.readdirSync(dir), ["contoso.json"]);

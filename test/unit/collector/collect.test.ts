@@ -62,7 +62,7 @@ describe("collect", () => {
       ...over,
     });
 
-  const ids = (): string[] => sink.events.map((e) => (JSON.parse(e.data) as { Id: string }).Id);
+  const ids = (): string[] => sink.events.filter((e) => e.sourcetype !== "defender_o365:unparsed").map((e) => (JSON.parse(e.data) as { Id: string }).Id);
 
   it("writes batches no larger than the sink asks for", async () => {
     api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: Array.from({ length: 7 }, () => record()) }];
@@ -138,18 +138,61 @@ describe("collect", () => {
     assert.equal(logs.filter((l) => l.includes("cause=blob_broken")).length, 3);
   });
 
-  it("leaves the window open when a blob keeps failing, and finishes it on the next run", async () => {
-    const failures: ("reset" | "garbled")[] = ["garbled", "garbled", "garbled", "garbled"];
+  it("puts a blob that keeps failing on the pending list, commits its window, and collects it first on a later run", async () => {
+    const failures: ("reset" | "garbled")[] = ["garbled", "garbled", "garbled", "garbled", "garbled"];
     api.blobs = [
       { contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record(), record()], failures },
       { contentType: "Audit.General", contentId: "b2", created: hoursAgo(4), records: [record()] },
     ];
     const r1 = await run({}, { maxConcurrency: 1 });
+    assert.equal(sink.events.length, 1, "the later blob is collected in the first run");
+    assert.equal(r1.summaries[0].windows, 1, "the window is committed");
+    assert.equal(r1.summaries[0].pending, 1);
     assert.equal(r1.summaries[0].complete, false);
-    assert.ok(logs.some((l) => l.startsWith("ERROR") && l.includes("cause=blob_broken")));
-    await run({}, { maxConcurrency: 1 });
-    assert.deepEqual(new Set(ids()).size, 3);
+    assert.ok(logs.some((l) => l.startsWith("WARN") && l.includes("cause=blob_pending") && l.includes("content_id=b1")));
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, "contoso.json"), "utf8"));
+    assert.deepEqual(
+      saved.contentTypes["Audit.General"].pending.map((p: { contentId: string; attempts: number }) => [p.contentId, p.attempts]),
+      [["b1", 4]],
+    );
+    api.calls = [];
+    const r2 = await run({}, { maxConcurrency: 1 });
+    assert.equal(api.calls.filter((c) => c.startsWith("blob b1")).length, 1, "one attempt per later run");
+    assert.equal(r2.summaries[0].pending, 1, "still failing (its fifth garble)");
+    const r3 = await run({}, { maxConcurrency: 1 });
+    assert.equal(r3.summaries[0].pending, 0);
+    assert.equal(r3.summaries[0].complete, true);
     assert.equal(sink.events.length, 3);
+    assert.deepEqual(new Set(ids()).size, 3);
+  });
+
+  it("reports a pending blob lost once it expired, naming its span", async () => {
+    api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()], failures: ["garbled", "garbled", "garbled", "garbled"] }];
+    await run({}, { maxConcurrency: 1 });
+    api.calls = [];
+    const r = await run({ now: () => new Date(NOW.getTime() + 7 * 86_400_000) });
+    assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")), [], "an expired pending blob is not requested");
+    assert.equal(r.summaries[0].pending, 0);
+    assert.equal(r.summaries[0].expired, 1);
+    const warn = logs.find((l) => l.includes("cause=content_expired")) ?? "";
+    assert.match(warn, /^WARN .*content_id=b1 lost_start=2026-11-20T07:00:00.000Z lost_end=2026-11-27T07:00:00.000Z/);
+  });
+
+  it("writes a record that is not a JSON object once, as received, and the rest of its blob", async () => {
+    const good = [record(), record()];
+    const body = `[${JSON.stringify(good[0])}, {"Id": broken} ,"text",${JSON.stringify(good[1])}]`;
+    api.blobs = [{ contentType: "Audit.General", contentId: "bad", created: hoursAgo(5), records: [], body }];
+    const r = await run();
+    const unparsed = sink.events.filter((e) => e.sourcetype === "defender_o365:unparsed").map((e) => e.data);
+    assert.deepEqual(unparsed, ['{"Id": broken}', '"text"']);
+    assert.equal(sink.events.length, 4);
+    assert.equal(r.summaries[0].unparsed, 2);
+    assert.equal(r.summaries[0].complete, true);
+    assert.match(logs.find((l) => l.includes("cause=record_unparsed")) ?? "", /^WARN 2 record\(s\) in blob bad .*content_id=bad/);
+    // Listed again (a re-listed blob, or a new blob with the same bytes): not written again.
+    api.blobs.push({ contentType: "Audit.General", contentId: "again", created: hoursAgo(4), records: [], body });
+    await run({ now: () => new Date(NOW.getTime() + 600_000) });
+    assert.equal(sink.events.length, 4);
   });
 
   it("skips expired content with a WARN naming it", async () => {

@@ -75,7 +75,8 @@ export class FakeApi implements ActivityApi {
         return;
       }
       if (failure === "garbled") {
-        yield Buffer.from("[{\"Id\":\"x\",,}]");
+        // An HTML error page where the array's records belong, cut off: a broken body.
+        yield Buffer.from("[<html>Service Unavailable</html>");
         return;
       }
       for (let i = 0; i < body.length; i += 50) {
