@@ -48,6 +48,8 @@ export interface Faults {
   nextPageLoop?: FaultSelector;
   /** The server clock's offset: window checks, token expiry and the Date header use it. */
   clockSkewSeconds?: number;
+  /** contentIds whose body is garbled (see garbledBlobs) on every GET while this fault set is active: a poison blob. */
+  brokenBlobs?: readonly string[];
   /** contentIds to answer with AF20051 (expired) from now on. */
   expire?: readonly string[];
   /** Content types whose subscription the service disables now (every tenant). */

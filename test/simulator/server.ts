@@ -49,6 +49,8 @@ export interface PublishOptions {
   visibleAfter?: Date;
   /** Also publish the same records in a second blob (the service duplicates by design). */
   duplicate?: boolean;
+  /** Record i goes on the wire as this text instead of its JSON (a record that is not a JSON object). */
+  rawTexts?: Readonly<Record<number, string>>;
 }
 
 export interface RequestLogEntry {
@@ -106,8 +108,11 @@ const DEFAULT_TOKEN_LIFETIME = 3599;
 
 class ArrayRecords implements RecordSource {
   private readonly texts: string[];
-  constructor(private readonly list: AuditRecord[]) {
-    this.texts = list.map((r) => JSON.stringify(r));
+  constructor(
+    private readonly list: AuditRecord[],
+    raw: Readonly<Record<number, string>> = {},
+  ) {
+    this.texts = list.map((r, i) => raw[i] ?? JSON.stringify(r));
   }
   get count(): number {
     return this.list.length;
@@ -117,6 +122,16 @@ class ArrayRecords implements RecordSource {
   }
   text(i: number): string {
     return this.texts[i];
+  }
+}
+
+/** A published raw text (rawTexts) rather than a record's JSON. */
+function isRaw(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v === null || typeof v !== "object" || Array.isArray(v);
+  } catch {
+    return true;
   }
 }
 
@@ -369,7 +384,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!("blob" in answer)) return send(res, entry, answer, answer.status < 300 ? coding : undefined);
     let mode: BlobMode = "whole";
     if (active.fires("truncatedBlobs", r.kind)) mode = active.faults.truncatedBlobs?.mode === "end" ? "truncate-end" : "truncate-abort";
-    else if (active.fires("garbledBlobs", r.kind)) mode = "garbled";
+    else if (active.fires("garbledBlobs", r.kind) || (contentId !== undefined && active.faults.brokenBlobs?.includes(contentId))) mode = "garbled";
     if (mode !== "whole") entry.fault = mode;
     entry.status = 200;
     if (coding) entry.contentEncoding = coding;
@@ -406,7 +421,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     for (const blob of tenantOrThrow(tenantId).allBlobs(contentType)) {
       for (let i = 0; i < blob.records.count; i++) {
         const id = blob.records.id(i);
-        if (!out.has(id)) out.set(id, JSON.parse(blob.records.text(i)) as AuditRecord);
+        if (!out.has(id) && !isRaw(blob.records.text(i))) out.set(id, JSON.parse(blob.records.text(i)) as AuditRecord);
       }
     }
     return out;
@@ -431,7 +446,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     publish(tenantId, contentType, records, opts = {}) {
       const tenant = tenantOrThrow(tenantId);
-      const source = new ArrayRecords(records);
+      const source = new ArrayRecords(records, opts.rawTexts);
       const ids = [publishBlob(tenant, contentType, source, opts)];
       if (opts.duplicate) ids.push(publishBlob(tenant, contentType, source, opts));
       return ids;

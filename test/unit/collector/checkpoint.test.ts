@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkpointPaths, emptyCheckpoint, loadCheckpoint, safeName, saveCheckpoint } from "../../../src/collector/checkpoint";
+import { checkpointPaths, emptyCheckpoint, loadCheckpoint, safeName, saveCheckpoint, validateCheckpoint } from "../../../src/collector/checkpoint";
 
 describe("checkpoint", () => {
   let dir: string;
@@ -42,4 +42,58 @@ describe("checkpoint", () => {
     assert.equal(r.kind, "reset");
     assert.match(r.kind === "reset" ? r.reason : "", /tenant changed/);
   });
+});
+
+describe("checkpoint validation", () => {
+  const now = new Date("2026-11-20T12:00:00Z");
+  const good = () => ({
+    version: 1,
+    tenantId: "t1",
+    clockSkewSeconds: -3,
+    contentTypes: {
+      "Audit.General": {
+        committedEnd: "2026-11-20T11:00:00.000Z",
+        doneBlobs: { a: 1_763_000_000_000 },
+        pending: [
+          {
+            contentId: "p",
+            contentUri: "https://x/audit/p",
+            contentCreated: "2026-11-19T00:00:00.000Z",
+            contentExpiration: "2026-11-26T00:00:00.000Z",
+            attempts: 4,
+            lastError: "garbled",
+          },
+        ],
+      },
+    },
+  });
+
+  it("accepts a good checkpoint, and one written before pending blobs existed", () => {
+    assert.deepEqual(validateCheckpoint(good(), now), { ok: true, state: good() });
+    const old = good() as { contentTypes: Record<string, { pending?: unknown }> };
+    delete old.contentTypes["Audit.General"].pending;
+    const r = validateCheckpoint(old, now);
+    assert.ok(r.ok && r.state.contentTypes["Audit.General"].pending.length === 0);
+  });
+
+  const damage: [string, (s: ReturnType<typeof good>) => void, RegExp][] = [
+    ["committedEnd not a time", (s) => ((s.contentTypes["Audit.General"] as Record<string, unknown>).committedEnd = "yesterday"), /committedEnd is not a time/],
+    ["committedEnd far ahead", (s) => (s.contentTypes["Audit.General"].committedEnd = "2027-01-01T00:00:00Z"), /committedEnd is out of range/],
+    ["doneBlobs missing", (s) => delete (s.contentTypes["Audit.General"] as Record<string, unknown>).doneBlobs, /doneBlobs is not an object/],
+    ["a doneBlobs time negative", (s) => (s.contentTypes["Audit.General"].doneBlobs.a = -1), /doneBlobs\["a"\] is not a time/],
+    ["attempts zero", (s) => (s.contentTypes["Audit.General"].pending[0].attempts = 0), /pending\[0\]\.attempts/],
+    ["pending uri not a URL", (s) => (s.contentTypes["Audit.General"].pending[0].contentUri = "file:/etc/passwd"), /contentUri is not an http/],
+    ["skew not an integer", (s) => (s.clockSkewSeconds = 0.5), /clockSkewSeconds/],
+    ["contentTypes an array", (s) => ((s as Record<string, unknown>).contentTypes = []), /contentTypes is not an object/],
+    ["version 2", (s) => ((s as Record<string, unknown>).version = 2), /version is not 1/],
+  ];
+  for (const [what, change, reason] of damage) {
+    it(`rejects ${what}, naming the field`, () => {
+      const s = good();
+      change(s);
+      const r = validateCheckpoint(s, now);
+      assert.equal(r.ok, false);
+      assert.match(r.ok ? "" : r.reason, reason);
+    });
+  }
 });
