@@ -115,7 +115,7 @@ function reportStop(run: CollectorRun, ctx: TypeContext, err: unknown): void {
     return;
   }
   ctx.log.error(`Collection stopped after retries: ${err.message}; the next run resumes from the last committed window`, {
-    cause: err.policy,
+    cause: err.cause,
     code: err.code,
     status: err.status,
   });

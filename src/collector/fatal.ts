@@ -1,10 +1,11 @@
-// Maps a fault that ends a run to its cause code and a message that says the fix.
-import { ActivityApiError, isAuditLogOff } from "../api/errors";
+// Maps a fault that ends a run to its cause code (src/errors/causes.ts) and a message that says
+// the fix. API and token errors carry their cause and fix from src/errors/table.ts already.
+import { isCause, type Cause } from "../errors/causes";
 import type { Fields } from "../splunk/logger";
 import { StateWriteError } from "./stateFile";
 
 export interface Fatal {
-  cause: string;
+  cause: Cause;
   message: string;
   fields?: Fields;
 }
@@ -17,27 +18,8 @@ export function describeFatal(err: unknown): Fatal {
       fields: { path: err.path, os_error: err.osError },
     };
   }
-  const errCause = (err as { cause?: unknown }).cause;
+  const cause = (err as { cause?: unknown }).cause;
   const message = err instanceof Error ? err.message : String(err);
-  // Token errors (src/auth/tokenErrors.ts) already name their cause and fix.
-  if (typeof errCause === "string") return { cause: errCause, message };
-  if (err instanceof ActivityApiError) {
-    if (err.code === "AF10001") {
-      return {
-        cause: "consent_missing",
-        message: `The app registration lacks the ActivityFeed.Read application permission or its admin consent (${err.code}). In Entra ID, add Office 365 Management APIs > ActivityFeed.Read (Application) and grant admin consent.`,
-      };
-    }
-    if (isAuditLogOff(err.message)) {
-      return {
-        cause: "audit_log_off",
-        message: "The tenant's unified audit log is off (the API answers 'Tenant ... does not exist'). Turn on auditing in Microsoft Purview > Audit; it can take 60 minutes to take effect.",
-      };
-    }
-    if (err.code && /^AF2001[0-3]$/.test(err.code)) {
-      return { cause: "tenant_invalid", message: `The API rejected the tenant (${err.code}: ${err.message}). Check tenant_id: it must be the tenant's GUID and match the app registration's tenant.` };
-    }
-    return { cause: "api_error", message: `The Activity API refused the request (${err.code ?? `HTTP ${err.status}`}: ${err.message}).` };
-  }
+  if (typeof cause === "string" && isCause(cause)) return { cause, message };
   return { cause: "collector_error", message };
 }

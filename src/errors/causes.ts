@@ -26,12 +26,16 @@ export const CAUSES = {
   window_rejected: "the API rejected a time window; it is re-planned on the server's clock",
   clock_skew: "this host's clock differs from the API's",
   blob_broken: "a content blob broke off or did not parse; it is fetched again",
+  blob_pending: "a blob still failed after its attempts: its window is committed, the blob is kept in the checkpoint and every later run tries it first",
   // data lost for good (alerts)
   horizon_exceeded: "content older than the API's 7-day horizon can no longer be listed",
-  content_expired: "a listed blob expired before it was fetched",
+  content_expired: "a listed or pending blob expired before it was fetched; the line names its span",
   // records and state
   bad_record_time: "a record's time could not be read; Splunk picks its time",
-  checkpoint_reset: "the checkpoint was unreadable or for another tenant; collecting again from backfill_hours",
+  checkpoint_reset: "the checkpoint was unreadable, had a field of the wrong type or range, or was for another tenant; collecting again from backfill_hours",
+  record_unparsed: "a record is not a JSON object: written once as received with sourcetype defender_o365:unparsed; the rest of its blob goes on",
+  checkpoint_unwritable: "the input's state (checkpoint, Id store, lock) could not be written in full (disk full, read-only, short write): the run stopped at once; the line names the path and the OS error",
+  already_running: "another run of this input holds its lock in checkpoint_dir: this run did nothing",
   // the Microsoft Graph backfill (graph_backfill = 1, src/graph/)
   graph_consent_missing: "the app registration lacks Microsoft Graph's AuditLogsQuery.Read.All or its admin consent",
   graph_throttled: "Microsoft Graph answered 429: waiting Retry-After before retrying",
