@@ -79,6 +79,8 @@ async function collectAll(run: CollectorRun): Promise<ContentTypeSummary[]> {
     summary.bytesDecoded = after.decoded - before.decoded;
     summaries.push(summary);
   }
+  // Every batch is durable by now (each blob waited for its own); this proves it before the lock goes.
+  await run.writes.drain().catch((err: unknown) => run.stop(err));
   return summaries;
 }
 

@@ -28,13 +28,19 @@ function context(run: CollectorRun, contentType: string): TypeContext {
   };
 }
 
-/** Runs `work` over the items, `concurrency` at a time, taking no new item once the run halts. */
+/**
+ * Runs `work` over the items, `concurrency` at a time, taking no new item once the run halts.
+ * Settles only when every worker has stopped (a failing one must not leave others writing
+ * behind the caller's back), then throws the first failure.
+ */
 async function pool<T>(run: CollectorRun, items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length && !run.halted) await work(items[next++]);
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
   run.checkHalted();
 }
 

@@ -1,7 +1,8 @@
 // The one write path of a run: batches go to the EventSink (which owns their order on the
 // wire), up to sink.maxInFlight at once; each batch's record keys are stored in the Id store
-// only after its write resolved, in submission order. The first failure (a write, or a state
-// write) fails every later batch, so no event goes out after state stopped being recorded.
+// as soon as its own write resolved (an acknowledging sink may confirm batches out of order;
+// the store is a set). The first failure (a write, or a state write) fails every later batch,
+// so no event goes out after state stopped being recorded.
 import type { SplunkEvent } from "../splunk/event";
 import type { EventSink } from "../splunk/eventSink";
 import type { IdStore } from "./dedupe";
@@ -18,8 +19,6 @@ export function emptyBatch(): Batch {
 
 export class WritePath {
   private readonly maxInFlight: number;
-  /** Settles when the last submitted batch is durable (events written, keys stored). */
-  private tail: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
   private failed = false;
@@ -40,11 +39,10 @@ export class WritePath {
     while (this.inFlight.size >= this.maxInFlight && !this.failed) await Promise.race(this.inFlight).catch(() => undefined);
     if (this.failed) throw this.failure;
     const written = this.sink.write(batch.events);
-    const previous = this.tail;
     const durable = (async () => {
       try {
         await written;
-        await previous;
+        if (this.failed) throw this.failure; // a state write failed meanwhile: store nothing more
         this.ids.persist(batch.keys);
       } catch (err) {
         if (!this.failed) {
@@ -55,7 +53,6 @@ export class WritePath {
       }
     })();
     durable.catch(() => undefined); // the caller awaits it later; never an unhandled rejection
-    this.tail = durable;
     const slot = durable.then(
       () => void this.inFlight.delete(slot),
       () => void this.inFlight.delete(slot),
@@ -71,7 +68,7 @@ export class WritePath {
 
   /** Settles once every submitted batch is durable; rejects with the first failure. */
   async drain(): Promise<void> {
-    await this.tail.catch(() => undefined);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     if (this.failed) throw this.failure;
   }
 }

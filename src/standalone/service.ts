@@ -4,6 +4,7 @@
 // until SIGTERM/SIGINT, and the process stops within the modular input's STOP_GRACE_MS of the signal.
 import * as fs from "node:fs";
 import type { EventEmitter } from "node:events";
+import { setTimeout as delay } from "node:timers/promises";
 import { HEC_TIMING, HecSink, type HecTiming } from "../hec/sink";
 import { createTransport } from "../hec/transport";
 import { STOP_GRACE_MS } from "../main";
@@ -80,16 +81,8 @@ export async function serve(config: StandaloneConfig, once: boolean, logger: Log
     return code;
   };
 
-  const waitFor = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, ms));
-      signal.addEventListener("abort", done, { once: true });
-    });
+  // Ends at once when the stop came before the wait began, too (an 'abort' listener added after it would never fire).
+  const waitFor = (ms: number): Promise<void> => delay(Math.max(0, ms), undefined, { signal }).catch(() => undefined);
 
   // The process must not end while a run is pending, whatever the run waits on (an unref'd timer).
   const keepAlive = setInterval(() => undefined, 60_000);
