@@ -49,6 +49,12 @@ const PROOFS: { [K in keyof Faults]-?: Proof<K> } = {
   garbledBlobs(f, log) {
     fired(tagged(log, "garbled", ["blob"]), f, "garbled blobs", log);
   },
+  brokenBlobs(ids, log) {
+    for (const id of ids) {
+      const broken = tagged(log, "garbled", ["blob"]).some((e) => e.contentId === id);
+      assert.ok(broken, `${FAULT_MISSING} blob ${id} was never served garbled`);
+    }
+  },
   nextPageLoop(f, log) {
     fired(tagged(log, "nextPageLoop", ["content"]), f, "looping NextPageUri", log);
   },
