@@ -1,13 +1,20 @@
 // Kill test (issue 7): the packaged input, run through the splunkd harness against the
-// simulator, is SIGKILLed at random points (token, listing pages, blob downloads, event writes,
-// checkpoint commits) and restarted each time. Nothing may be lost; a kill may repeat at most
-// the one write batch in flight (100 events on stdout). SOAK=1 runs the full count.
+// simulator, is SIGKILLed and restarted again and again: in turn right after its token request,
+// its first listing request, its first blob request, its first event written, its first
+// checkpoint commit, or at a random point once it talks to the API. The test checks that every
+// one of those kinds of kill happened. Nothing may be lost; a kill may repeat at most the one
+// write batch in flight (100 events on stdout). SOAK=1 runs the full count.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { DEFAULT_TENANT_ID, defaultTenant } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, startWorld, type World } from "../lib/world";
 
 const KILLS = process.env.SOAK ? 60 : 12;
+/** When each kill lands, in turn. */
+const MOMENTS = ["token", "listing", "blob", "write", "commit", "random"] as const;
+type Moment = (typeof MOMENTS)[number];
 const BATCH = 100;
 
 /** Seeded, so a failure can be replayed with the printed seed. */
@@ -62,19 +69,29 @@ describe(`kill test: ${KILLS} SIGKILLs at random points`, function () {
         const fresh = template.map((r, i) => ({ ...r, Id: `f${String(k).padStart(7, "0")}-000${b}-4000-8000-${String(i).padStart(12, "0")}` }));
         world.sim.publish(DEFAULT_TENANT_ID, "Audit.General", fresh, { contentCreated: new Date(world.sim.now() - 5 * 60_000) });
       }
+      const checkpoint = path.join(world.checkpointDir, "kill.json");
+      const committedBefore = fs.existsSync(checkpoint) ? fs.statSync(checkpoint).mtimeMs : 0;
       const handle = world.start("kill");
       const before = world.sim.requestLog.length;
-      // Kill at a random point once the run is talking to the API: listing pages, blob
-      // downloads, event writes and checkpoint commits all happen in the next few hundred ms.
-      const talking = (): boolean => world.sim.requestLog.slice(before).some((r) => r.kind === "content" || r.kind === "blob");
+      const requested = (kind: string): boolean => world.sim.requestLog.slice(before).some((r) => r.kind === kind);
+      const reached: Record<Moment, () => boolean> = {
+        token: () => requested("token"),
+        listing: () => requested("content"),
+        blob: () => requested("blob"),
+        write: () => handle.events.length > 0,
+        commit: () => fs.existsSync(checkpoint) && fs.statSync(checkpoint).mtimeMs > committedBefore,
+        random: () => requested("content") || requested("blob"),
+      };
+      const moment = MOMENTS[k % MOMENTS.length];
       let exited = false;
       void handle.exited.then(() => (exited = true), () => (exited = true));
-      while (!talking() && !exited) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, random() * 400));
+      while (!reached[moment]() && !exited) await new Promise((r) => setTimeout(r, 2));
+      // A random kill lands somewhere in the next few hundred ms: listing pages, blob
+      // downloads, event writes and checkpoint commits all happen then.
+      if (moment === "random") await new Promise((r) => setTimeout(r, random() * 400));
       handle.kill("SIGKILL");
       const exit = await handle.exited;
-      const last = world.sim.requestLog.slice(before).at(-1);
-      const phase = exit.signal === "SIGKILL" ? (last ? last.kind : "startup") : "finished";
+      const phase = exit.signal === "SIGKILL" ? moment : "finished";
       phases[phase] = (phases[phase] ?? 0) + 1;
       if (exit.signal === "SIGKILL") killed++;
       const again = account(handle.events);
@@ -83,6 +100,7 @@ describe(`kill test: ${KILLS} SIGKILLs at random points`, function () {
       assert.ok(again <= BATCH, `kill ${k}: ${again} records repeated (> one batch); ${note}`);
     }
     assert.ok(killed >= KILLS, `only ${killed} of ${KILLS} runs were still working when killed; ${note}`);
+    for (const moment of MOMENTS) assert.ok((phases[moment] ?? 0) > 0, `no kill landed at "${moment}": ${JSON.stringify(phases)}; ${note}`);
     // Then let it finish in peace.
     const finalLogs: string[] = [];
     for (let i = 0; i < 3 && delivered.size < world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General").size; i++) {
@@ -100,6 +118,6 @@ describe(`kill test: ${KILLS} SIGKILLs at random points`, function () {
     const fetches = new Map<string, number>();
     for (const r of world.sim.requestLog) if (r.kind === "blob" && r.status === 200 && r.contentId) fetches.set(r.contentId, (fetches.get(r.contentId) ?? 0) + 1);
     const refetched = [...fetches.values()].filter((n) => n > 1).length;
-    console.log(`      ${killed} kills, ${refetched} of ${fetches.size} blobs downloaded again, runs by phase at the kill ${JSON.stringify(phases)}, records ${expected.size}, repeats ${repeats} (worst ${worstRepeat} per kill), ${note}`);
+    console.log(`      ${killed} kills, ${refetched} of ${fetches.size} blobs downloaded again, kills by moment ${JSON.stringify(phases)}, records ${expected.size}, repeats ${repeats} (worst ${worstRepeat} per kill), ${note}`);
   });
 });
