@@ -26,7 +26,7 @@ function rng(seed: number): () => number {
   };
 }
 
-describe(`kill test: ${KILLS} SIGKILLs at random points`, function () {
+describe(`kill test: ${KILLS} SIGKILLs, at each moment in turn`, function () {
   this.timeout(KILLS * 10_000 + 60_000);
   let world: World;
   after(async () => world?.close());
