@@ -77,7 +77,43 @@ describe("api/http", () => {
     await c.release();
   });
 
-  it("rejects a proxy_url that is not http(s)", () => {
-    assert.throws(() => createDispatcher({ proxyUrl: "socks5://127.0.0.1:1080" }), /proxy_url must start with http/);
+  it("rejects a proxy_url that is not http(s), or not a URL, and takes http:// and https:// ones", async () => {
+    assert.throws(() => createDispatcher({ proxyUrl: "socks5://127.0.0.1:1080" }), /^Error: proxy_url must start with http:\/\/ or https:\/\/$/);
+    assert.throws(() => createDispatcher({ proxyUrl: "no scheme here" }), /^Error: proxy_url is not a URL: give http\(s\):\/\/\[user@\]host:port$/);
+    for (const proxyUrl of ["http://proxy.example:3128", "https://proxy.example:3129"]) await createDispatcher({ proxyUrl, ca: tls.certPem }).close();
+  });
+
+  it("gives every distinct setting its own dispatcher", async () => {
+    const settings = [
+      {},
+      { proxyUrl: "http://p.example:3128" },
+      { proxyUrl: "http://p.example:3128", proxyPassword: "a" },
+      { proxyUrl: "http://p.example:3128", proxyPassword: "b" },
+      { ca: tls.certPem },
+      { connectTimeoutMs: 1 },
+      { headersTimeoutMs: 1 },
+      { bodyTimeoutMs: 1 },
+    ];
+    const held = settings.map((o) => acquireDispatcher(o));
+    assert.equal(new Set(held.map((h) => h.dispatcher)).size, settings.length);
+    for (const h of held) await h.release();
+  });
+
+  it("applies the headers and body timeouts it is given", async () => {
+    const silent = await startHttpsServer(tls, () => undefined);
+    const trickle = await startHttpsServer(tls, (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("[");
+    });
+    try {
+      const quick = createDispatcher({ ca: tls.certPem, headersTimeoutMs: 200, bodyTimeoutMs: 200 });
+      await assert.rejects(request(`${silent.origin}/x`, { dispatcher: quick }), { code: "UND_ERR_HEADERS_TIMEOUT" });
+      const res = await request(`${trickle.origin}/x`, { dispatcher: quick });
+      await assert.rejects(res.body.text(), { code: "UND_ERR_BODY_TIMEOUT" });
+      await quick.destroy();
+    } finally {
+      await silent.close();
+      await trickle.close();
+    }
   });
 });
