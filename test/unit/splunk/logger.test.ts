@@ -2,7 +2,6 @@
 // quoted when splunkd's key=value extraction would split them.
 import { strict as assert } from "node:assert";
 import { createLogger, formatLine, formatValue } from "../../../src/splunk/logger";
-import { SplunkdRestError, splunkdErrorText } from "../../../src/splunk/splunkdError";
 
 describe("splunk/logger", () => {
   it("writes plain values bare and quotes those with spaces, quotes, = or nothing", () => {
@@ -39,19 +38,5 @@ describe("splunk/logger", () => {
     const all: string[] = [];
     createLogger((l) => all.push(l), "DEBUG").debug("d");
     assert.deepEqual(all, ["DEBUG d"]);
-  });
-});
-
-describe("splunk/splunkdError", () => {
-  it("names itself and keeps status and OS code", () => {
-    const err = new SplunkdRestError("m", 0, "ECONNREFUSED");
-    assert.deepEqual([err.name, err.message, err.status, err.code], ["SplunkdRestError", "m", 0, "ECONNREFUSED"]);
-  });
-
-  it("takes splunkd's message texts, else the fallback, else the status", () => {
-    assert.equal(splunkdErrorText({ messages: [{ type: "ERROR", text: "one" }, { type: "ERROR", text: "" }, { type: "WARN", text: "two" }] }, 400), "one; two");
-    assert.equal(splunkdErrorText({ messages: [] }, 400, "fallback"), "fallback");
-    assert.equal(splunkdErrorText({}, 503), "splunkd answered HTTP 503");
-    assert.equal(splunkdErrorText(undefined, 500, "f"), "f");
   });
 });
