@@ -5,6 +5,8 @@ import { createActivityApi } from "./api/factory";
 import { collect } from "./collector/collect";
 import { blobRetryDelayMs } from "./collector/defaults";
 import type { InputConfig } from "./config/inputConfig";
+import { createGraphClient, type GraphClient } from "./graph/factory";
+import { defaultPollDelayMs } from "./graph/pollQuery";
 import type { EventSink } from "./splunk/eventSink";
 import type { InputDefinition } from "./splunk/inputDefinition";
 import type { Logger } from "./splunk/logger";
@@ -39,6 +41,18 @@ export interface CollectorContext {
   signal: AbortSignal;
 }
 
+/** The Graph client of a graph_backfill input; a setup fault is logged and the run goes on without it (its spans wait in the checkpoint). */
+function graphClient(ctx: CollectorContext, scale: number): GraphClient | undefined {
+  if (!ctx.config.graphBackfill) return undefined;
+  try {
+    return createGraphClient(ctx.config, ctx.secrets, ctx.logger, { backoff: { baseMs: BACKOFF_DEFAULTS.baseMs * scale, capMs: BACKOFF_DEFAULTS.capMs * scale }, signal: ctx.signal });
+  } catch (err) {
+    const cause = err instanceof Error && typeof err.cause === "string" ? err.cause : "graph_error";
+    ctx.logger.error(`Microsoft Graph backfill cannot start: ${err instanceof Error ? err.message : String(err)}`, { cause });
+    return undefined;
+  }
+}
+
 export async function runStanza(ctx: RunContext): Promise<number> {
   const { config, definition, logger } = ctx;
   let secrets: Secrets;
@@ -62,6 +76,7 @@ export async function runCollector(ctx: CollectorContext): Promise<number> {
     backoff: { baseMs: BACKOFF_DEFAULTS.baseMs * scale, capMs: BACKOFF_DEFAULTS.capMs * scale },
     stop: signal,
   });
+  const graph = graphClient(ctx, scale);
   try {
     const result = await collect({
       config,
@@ -71,6 +86,7 @@ export async function runCollector(ctx: CollectorContext): Promise<number> {
       checkpointDir: ctx.checkpointDir,
       signal,
       blobRetryDelayMs: (n) => blobRetryDelayMs(n) * scale,
+      graph: graph && { graph: graph.http, poll: { delayMs: (n) => defaultPollDelayMs(n) * scale } },
     });
     const total = (key: "records" | "blobs" | "duplicatesDropped" | "errors" | "unparsed" | "pending"): number => result.summaries.reduce((n, s) => n + s[key], 0);
     logger.info("run_complete", {
@@ -87,5 +103,6 @@ export async function runCollector(ctx: CollectorContext): Promise<number> {
     return result.fatal ? 1 : 0;
   } finally {
     await api.close();
+    await graph?.close();
   }
 }

@@ -5,6 +5,8 @@
 // Loading checks every field's type and range (the tables below): anything wrong resets.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CONTENT_TYPES } from "../config/inputConfig";
+import type { GraphJob } from "./backfillPlan";
 import { replaceFile, stateStep } from "./stateFile";
 
 /** A blob that still failed after its attempts; its window is committed, later runs retry it first. */
@@ -37,6 +39,12 @@ export interface CheckpointState {
   contentTypes: Record<string, ContentTypeState>;
   /** Server clock minus this host's clock (s) as last read from an Activity API response. */
   clockSkewSeconds?: number;
+  /** graph_backfill: spans past the Activity API's horizon still owed by Microsoft Graph (backfill.ts). */
+  graph?: GraphState;
+}
+
+export interface GraphState {
+  jobs: GraphJob[];
 }
 
 export function emptyCheckpoint(tenantId: string): CheckpointState {
@@ -155,6 +163,48 @@ function contentTypeFields(now: Date): Fields<ContentTypeState> {
   };
 }
 
+function graphJobFields(now: Date): Fields<GraphJob> {
+  return {
+    start: isoTime(now),
+    // The span's end lies up to an hour past the horizon, so within the allowance ahead of now.
+    end: isoTime(now),
+    contentTypes: (v, at) => {
+      if (!Array.isArray(v) || v.length === 0 || v.some((ct) => !(CONTENT_TYPES as readonly unknown[]).includes(ct))) fail(at, "is not a list of content types");
+      return v as string[];
+    },
+    queryId: optional(text(200)),
+    version: optional((v, at) => (v === "v1.0" || v === "beta" ? v : fail(at, "is not v1.0 or beta"))),
+    // Followed with the bearer token: the Graph client also refuses a link outside Graph's origin.
+    nextLink: optional((v, at) => {
+      const link = text(8000)(v, at);
+      if (!/^https:\/\//i.test(link)) fail(at, "is not an https URL");
+      return link;
+    }),
+    failures: optional(integer(0, 1_000_000)),
+  };
+}
+
+function graphJob(now: Date): Check<GraphJob> {
+  const fields = record(graphJobFields(now));
+  return (v, at) => {
+    const job = fields(v, at);
+    if (Date.parse(job.start) >= Date.parse(job.end)) fail(at, "starts after it ends");
+    if ((job.queryId === undefined) !== (job.version === undefined)) fail(at, "has a query id without its version, or the reverse");
+    if (job.nextLink !== undefined && job.queryId === undefined) fail(at, "has a next link without a query");
+    return job;
+  };
+}
+
+function graphFields(now: Date): Fields<GraphState> {
+  const job = graphJob(now);
+  return {
+    jobs: (v, at) => {
+      if (!Array.isArray(v)) fail(at, "is not a list");
+      return v.map((j, i) => job(j, `${at}[${i}]`));
+    },
+  };
+}
+
 function checkpointFields(now: Date): Fields<CheckpointState> {
   const contentType = record(contentTypeFields(now));
   return {
@@ -165,6 +215,7 @@ function checkpointFields(now: Date): Fields<CheckpointState> {
       return Object.fromEntries(Object.entries(obj).map(([ct, s]) => [ct, contentType(s, `${at}.${ct}`)]));
     },
     clockSkewSeconds: optional(integer(-10 * 365 * 86_400, 10 * 365 * 86_400)),
+    graph: optional(record(graphFields(now))),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Logger } from "../splunk/logger";
 import { loadCheckpoint, safeName } from "./checkpoint";
 import { CollectorRun, Stopped, type CollectOptions, type ContentTypeSummary } from "./collectorRun";
+import { backfillFromGraph } from "./backfill";
 import { collectContentType } from "./contentType";
 import { IdStore } from "./dedupe";
 import type { Fatal } from "./fatal";
@@ -78,6 +79,14 @@ async function collectAll(run: CollectorRun): Promise<ContentTypeSummary[]> {
     summary.bytesReceived = after.wire - before.wire;
     summary.bytesDecoded = after.decoded - before.decoded;
     summaries.push(summary);
+  }
+  // Past the Activity API's horizon, after its windows: the spans its planner handed to Graph.
+  if (run.graph && !run.halted) {
+    try {
+      await backfillFromGraph(run, run.graph);
+    } catch (err) {
+      if (!run.signal.aborted && !(err instanceof Stopped)) run.stop(err);
+    }
   }
   // Every batch is durable by now (each blob waited for its own); this proves it before the lock goes.
   await run.writes.drain().catch((err: unknown) => run.stop(err));

@@ -3,6 +3,7 @@
 // listWindow.ts, blob.ts, commit.ts) act on it; collect.ts drives them.
 import type { ActivityApi } from "../api/activityApi";
 import type { InputConfig } from "../config/inputConfig";
+import type { BackfillOptions } from "./backfill";
 import type { EventSink } from "../splunk/eventSink";
 import type { Logger } from "../splunk/logger";
 import { checkpointPaths, saveCheckpoint, type CheckpointState, type ContentTypeState } from "./checkpoint";
@@ -32,6 +33,8 @@ export interface CollectOptions {
   progressSaveMs?: number;
   /** Wait before blob attempt n + 1 (n 1-based); tests pass 0. */
   blobRetryDelayMs?: (attempt: number) => number;
+  /** graph_backfill = 1: the Graph client for spans past the Activity API's horizon (backfill.ts). */
+  graph?: BackfillOptions;
 }
 
 /** Thrown inside the run when it must stop now (SIGTERM, or a fatal fault recorded on the run). */
@@ -71,9 +74,12 @@ export class CollectorRun {
   private skewReported = false;
 
   readonly sink: EventSink;
+  /** Set with graph_backfill = 1. */
+  readonly graph?: BackfillOptions;
 
   constructor(opts: CollectOptions) {
     this.sink = opts.sink;
+    this.graph = opts.graph;
     this.config = opts.config;
     this.api = opts.api;
     this.logger = opts.logger;

@@ -6,7 +6,7 @@ import { collectBlob, type BlobOutcome } from "./blob";
 import { contentTypeState, type PendingBlob } from "./checkpoint";
 import { Stopped, type CollectorRun, type ContentTypeSummary, type TypeContext } from "./collectorRun";
 import { addPending, commitWindow, lagSeconds, markDone, removePending } from "./commit";
-import { listWindow, warnHorizon } from "./listWindow";
+import { listWindow, reportHorizon } from "./listWindow";
 import { planWindows, type Window } from "./windows";
 import { StateWriteError } from "./stateFile";
 
@@ -138,7 +138,7 @@ export async function collectContentType(run: CollectorRun, contentType: string)
       backfillHours: run.config.backfillHours,
       settings: run.settings.windows,
     });
-    if (plan.lostSpan) warnHorizon(ctx, plan.lostSpan);
+    if (plan.lostSpan) reportHorizon(run, ctx, plan.lostSpan);
     for (const planned of plan.windows) {
       run.checkHalted();
       const { window, items } = await listWindow(run, ctx, planned);

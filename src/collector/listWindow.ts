@@ -3,14 +3,22 @@
 // (AF20022/AF20023), or re-plan a rejected window on the server's clock (AF20030/AF20055/AF20031).
 import { ActivityApiError } from "../api/errors";
 import type { ContentItem } from "../api/types";
+import { recordLostSpan } from "./backfill";
 import type { CollectorRun, TypeContext } from "./collectorRun";
 import { startSubscription } from "./subscriptions";
 import type { Window } from "./windows";
 
-/** Content that can no longer be listed: one WARN naming the span. */
-export function warnHorizon(ctx: TypeContext, span: Window): void {
+/**
+ * Content the Activity API can no longer list: with graph_backfill = 1 a job for Microsoft
+ * Graph (backfill.ts), otherwise one WARN naming the span and the way to recover it.
+ */
+export function reportHorizon(run: CollectorRun, ctx: TypeContext, span: Window): void {
+  if (run.config.graphBackfill) {
+    recordLostSpan(run, ctx, span);
+    return;
+  }
   ctx.log.warn(
-    `Content from ${span.start.toISOString()} to ${span.end.toISOString()} is past the API's 7-day horizon and cannot be collected; run the input more often or check why it was stopped`,
+    `Content from ${span.start.toISOString()} to ${span.end.toISOString()} is past the API's 7-day horizon and cannot be collected from it; graph_backfill = 1 would recover this span from Microsoft Graph's audit log. Run the input more often or check why it was stopped`,
     { cause: "horizon_exceeded", lost_start: span.start.toISOString(), lost_end: span.end.toISOString() },
   );
 }
@@ -46,7 +54,7 @@ export async function listWindow(run: CollectorRun, ctx: TypeContext, planned: W
       run.readClock();
       const horizon = run.serverNow().getTime() - run.settings.windows.horizonMs;
       if (window.start.getTime() < horizon) {
-        warnHorizon(ctx, { start: window.start, end: new Date(horizon) });
+        reportHorizon(run, ctx, { start: window.start, end: new Date(horizon) });
         window = { start: new Date(horizon), end: window.end };
       }
       if (window.start >= window.end) return { window, items: [] };

@@ -19,12 +19,18 @@ export interface GraphClient {
 }
 
 /** Throws a TokenError (unreadable certificate, missing secret) or GraphError (cloud without the API). */
-export function createGraphClient(config: InputConfig, secrets: Secrets, logger: Logger, opts: { backoff?: Partial<BackoffOptions> } = {}): GraphClient {
+export function createGraphClient(
+  config: InputConfig,
+  secrets: Secrets,
+  logger: Logger,
+  opts: { backoff?: Partial<BackoffOptions>; /** The run's stop signal: requests and waits in flight end at once. */ signal?: AbortSignal } = {},
+): GraphClient {
   const origin = graphOrigin(config);
   if (!origin) throw new GraphError(`Microsoft Graph's audit log query API is not offered for cloud ${config.cloud}: set graph_backfill = 0`, "fatal", 0);
   const credential = credentialFor(config, secrets);
   const shared = acquireDispatcher({ proxyUrl: config.proxyUrl, proxyPassword: usable(secrets.proxyPassword) });
   const lifetime = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([lifetime.signal, opts.signal]) : lifetime.signal;
   const tokens = new MsalTokenProvider({
     endpoints: endpointsFor(config),
     scope: graphScope(origin),
@@ -32,9 +38,9 @@ export function createGraphClient(config: InputConfig, secrets: Secrets, logger:
     credential,
     dispatcher: shared.dispatcher,
     logger,
-    signal: lifetime.signal,
+    signal,
   });
-  const http = new GraphHttp({ origin, tokens, dispatcher: shared.dispatcher, logger, backoff: opts.backoff, signal: lifetime.signal });
+  const http = new GraphHttp({ origin, tokens, dispatcher: shared.dispatcher, logger, backoff: opts.backoff, signal });
   return {
     http,
     async close() {

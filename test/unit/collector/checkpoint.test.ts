@@ -97,3 +97,49 @@ describe("checkpoint validation", () => {
     });
   }
 });
+
+describe("checkpoint validation: the Graph backfill's jobs", () => {
+  const now = new Date("2026-11-20T12:00:00Z");
+  const job = () => ({
+    start: "2026-11-10T12:00:00.000Z",
+    end: "2026-11-13T13:10:00.000Z",
+    contentTypes: ["Audit.General"],
+    queryId: "168ec429-084b-a489-90d8-504a87846305",
+    version: "beta",
+    nextLink: "https://graph.microsoft.com/beta/security/auditLog/queries/168ec429-084b-a489-90d8-504a87846305/records?$skiptoken=abc",
+    failures: 1,
+  });
+  const state = (jobs: unknown[]) => ({ version: 1, tenantId: "t1", contentTypes: {}, graph: { jobs } });
+
+  it("accepts jobs before and after their query was created", () => {
+    const fresh = { start: "2026-11-10T12:00:00.000Z", end: "2026-11-13T13:10:00.000Z", contentTypes: ["Audit.General", "DLP.All"] };
+    assert.deepEqual(validateCheckpoint(state([job(), fresh]), now), { ok: true, state: state([job(), fresh]) });
+    assert.ok(validateCheckpoint({ version: 1, tenantId: "t1", contentTypes: {} }, now).ok, "a checkpoint without graph");
+  });
+
+  const damage: [string, (j: Record<string, unknown>) => void, RegExp][] = [
+    ["a start that is no time", (j) => (j.start = "last week"), /graph\.jobs\[0\]\.start is not a time/],
+    ["a span that ends before it starts", (j) => (j.end = "2026-11-09T00:00:00.000Z"), /graph\.jobs\[0\] starts after it ends/],
+    ["an unknown content type", (j) => (j.contentTypes = ["Audit.Teams"]), /contentTypes is not a list of content types/],
+    ["no content type", (j) => (j.contentTypes = []), /contentTypes is not a list of content types/],
+    ["an unknown API version", (j) => (j.version = "v2.0"), /version is not v1.0 or beta/],
+    ["a query id without its version", (j) => delete j.version, /query id without its version/],
+    ["a next link without a query", (j) => (delete j.queryId, delete j.version), /next link without a query/],
+    ["a next link that is not https", (j) => (j.nextLink = "http://graph.microsoft.com/x"), /nextLink is not an https URL/],
+    ["a negative failure count", (j) => (j.failures = -1), /failures is not an integer/],
+  ];
+  for (const [what, change, reason] of damage) {
+    it(`rejects ${what}, naming the field`, () => {
+      const j = job() as Record<string, unknown>;
+      change(j);
+      const r = validateCheckpoint(state([j]), now);
+      assert.equal(r.ok, false);
+      assert.match(r.ok ? "" : r.reason, reason);
+    });
+  }
+
+  it("rejects jobs that are not a list", () => {
+    const r = validateCheckpoint({ version: 1, tenantId: "t1", contentTypes: {}, graph: { jobs: {} } }, now);
+    assert.match(r.ok ? "" : r.reason, /graph\.jobs is not a list/);
+  });
+});

@@ -1,0 +1,209 @@
+// The Graph backfill step of a run (docs/collector.md, "Backfill from Microsoft Graph"). The
+// planner's span past the Activity API's 7-day horizon becomes a job in the checkpoint
+// (backfillPlan.ts); after the Activity API's windows, each job's audit log query is created,
+// polled until it succeeded, and its records paged and written through the run's write path
+// with the shared record-Id dedupe, the next link kept in the checkpoint after each page is
+// durable. A restart resumes the query (its id is kept) at the page it stopped in.
+import { createQuery } from "../graph/createQuery";
+import { GraphError } from "../graph/errors";
+import type { GraphHttp } from "../graph/http";
+import { firstRecordsUrl, readRecordsPage } from "../graph/listRecords";
+import { pollQuery, type PollOptions } from "../graph/pollQuery";
+import { queryBody } from "../graph/queryBody";
+import { mapGraphRecord } from "../graph/record";
+import type { GraphRecord } from "../graph/types";
+import type { ContentType } from "../config/inputConfig";
+import type { SplunkEvent } from "../splunk/event";
+import type { Logger } from "../splunk/logger";
+import { addGraphSpan, graphSpan, type GraphJob } from "./backfillPlan";
+import { Stopped, type CollectorRun, type TypeContext } from "./collectorRun";
+import { idKey } from "./dedupe";
+import { sourceFor } from "./mapper";
+import { UNPARSED_SOURCETYPE } from "./sourcetype";
+import { StateWriteError } from "./stateFile";
+import { emptyBatch, type Batch } from "./writePath";
+import type { Window } from "./windows";
+
+/** Audit searches queued or running per tenant are limited (docs/reference/graph-audit-query.md 3.2). */
+export const MAX_QUERIES_IN_FLIGHT = 2;
+
+export interface BackfillOptions {
+  graph: GraphHttp;
+  /** Poll timing (tests scale it); the budget bounds how long one run waits for a search. */
+  poll?: Pick<PollOptions, "delayMs" | "budgetMs">;
+}
+
+export interface BackfillSummary {
+  queries: number;
+  records: number;
+  duplicatesDropped: number;
+  filtered: number;
+  unparsed: number;
+  errors: number;
+  /** Jobs left for a later run (query still running, or a fault). */
+  pendingSpans: number;
+}
+
+/** The planner's lost span, with graph_backfill = 1: a job for Graph instead of a loss. */
+export function recordLostSpan(run: CollectorRun, ctx: TypeContext, lost: Window): void {
+  run.state.graph = { jobs: addGraphSpan(run.state.graph?.jobs ?? [], ctx.contentType, graphSpan(lost)) };
+  ctx.log.info(`Content from ${lost.start.toISOString()} to ${lost.end.toISOString()} is past the Activity API's 7-day horizon; it is collected from Microsoft Graph's audit log query API`, {
+    lost_start: lost.start.toISOString(),
+    lost_end: lost.end.toISOString(),
+  });
+  run.save();
+}
+
+/** Batches a page's events into the run's write path; `done()` waits until they are durable. */
+class PageWriter {
+  private batch: Batch = emptyBatch();
+  private readonly durable: Promise<void>[] = [];
+
+  constructor(
+    private readonly run: CollectorRun,
+    private readonly summary: BackfillSummary,
+  ) {}
+
+  async add(event: SplunkEvent, key: Uint8Array, bytes: number): Promise<boolean> {
+    if (!this.run.ids.remember(key)) {
+      this.summary.duplicatesDropped++;
+      return false;
+    }
+    this.batch.events.push(event);
+    this.batch.keys.push(key);
+    this.batch.bytes += bytes;
+    const { batchMaxEvents, batchMaxBytes } = this.run.settings;
+    if (this.batch.events.length >= batchMaxEvents || this.batch.bytes >= batchMaxBytes) await this.flush();
+    return true;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batch.events.length === 0) return;
+    const full = this.batch;
+    this.batch = emptyBatch();
+    const { durable } = await this.run.writes.submit(full);
+    this.durable.push(durable.then(() => void (this.summary.records += full.events.length)));
+  }
+
+  async done(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.durable);
+  }
+}
+
+async function writePage(run: CollectorRun, job: GraphJob, records: readonly GraphRecord[], summary: BackfillSummary): Promise<void> {
+  const { config } = run;
+  const wanted = new Set<string>(job.contentTypes.filter((ct) => (config.contentTypes as string[]).includes(ct)));
+  const ctx = { stanza: config.stanza, tenantId: config.tenantId, index: config.index, host: config.host, recordTypes: new Set(config.recordTypes) };
+  const writer = new PageWriter(run, summary);
+  try {
+    for (const record of records) {
+      const mapped = mapGraphRecord(record, ctx, wanted);
+      if (mapped.kind === "other_content_type" || mapped.kind === "filtered") summary.filtered++;
+      else if (mapped.kind === "invalid") {
+        // As on the Activity path: a record that is not a JSON object is written as it came.
+        const event: SplunkEvent = { stanza: ctx.stanza, source: sourceFor(ctx.tenantId, mapped.contentType as ContentType), sourcetype: UNPARSED_SOURCETYPE, index: ctx.index, host: ctx.host, data: mapped.text };
+        if (await writer.add(event, idKey(undefined, mapped.text), mapped.text.length)) summary.unparsed++;
+      } else await writer.add(mapped.event, idKey(mapped.id, mapped.text), mapped.text.length);
+    }
+  } finally {
+    await writer.done();
+  }
+}
+
+function forget(run: CollectorRun, job: GraphJob): void {
+  const jobs = run.state.graph?.jobs ?? [];
+  const at = jobs.indexOf(job);
+  if (at >= 0) jobs.splice(at, 1);
+}
+
+/** Faults that end the run rather than the job: state that cannot be written, a broken stdout. */
+function endsRun(run: CollectorRun, err: unknown): boolean {
+  return err instanceof Stopped || err instanceof StateWriteError || run.writes.broken || run.signal.aborted;
+}
+
+function report(log: Logger, job: GraphJob, err: unknown): void {
+  const cause = err instanceof Error && typeof err.cause === "string" ? err.cause : "graph_error";
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof GraphError && err.policy === "query_failed") {
+    log.error(`${message} (failure ${job.failures ?? 1} of this span)`, { cause, query_id: job.queryId });
+    return;
+  }
+  log.error(`Microsoft Graph backfill of ${job.start} to ${job.end} stopped: ${message}; the next run resumes it`, { cause, status: err instanceof GraphError ? err.status : undefined });
+}
+
+async function runJob(run: CollectorRun, opts: BackfillOptions, job: GraphJob, summary: BackfillSummary): Promise<void> {
+  const { graph } = opts;
+  const log = run.logger.child({ span_start: job.start, span_end: job.end });
+  try {
+    if (job.queryId === undefined || job.version === undefined) {
+      const types = job.contentTypes.filter((ct): ct is ContentType => (run.config.contentTypes as string[]).includes(ct));
+      const created = await createQuery(graph, queryBody(run.config.name, { start: new Date(job.start), end: new Date(job.end) }, types, run.config.recordTypes));
+      job.queryId = created.id;
+      job.version = created.version;
+      run.save();
+      summary.queries++;
+      log.info("Microsoft Graph audit log query created", { query_id: created.id, version: created.version });
+    }
+    const { queryId, version } = job;
+    if (job.nextLink === undefined) {
+      const status = await pollQuery(graph, version, queryId, { ...opts.poll, signal: run.signal });
+      if (status === "pending") {
+        summary.pendingSpans++;
+        log.info("Microsoft Graph is still running the audit log search; the next run polls it again", { query_id: queryId });
+        return;
+      }
+    }
+    for (let url = job.nextLink ?? firstRecordsUrl(graph.origin, version, queryId); ; ) {
+      run.checkHalted();
+      const page = await readRecordsPage(graph, url);
+      await writePage(run, job, page.records, summary);
+      if (page.nextLink === undefined) break;
+      // Saved only once the page's records are durable: a kill repeats at most its last batch.
+      job.nextLink = url = page.nextLink;
+      run.save();
+    }
+    forget(run, job);
+    run.save();
+    log.info("Microsoft Graph backfill of the span complete", { query_id: queryId });
+  } catch (err) {
+    if (endsRun(run, err)) throw err;
+    summary.errors++;
+    summary.pendingSpans++;
+    if (err instanceof GraphError && err.policy === "query_failed") {
+      // The search itself failed: the next run asks again for the span.
+      job.failures = (job.failures ?? 0) + 1;
+      delete job.queryId;
+      delete job.version;
+      delete job.nextLink;
+      run.save();
+    }
+    report(log, job, err);
+  }
+}
+
+/** Runs every job of the checkpoint, at most MAX_QUERIES_IN_FLIGHT at once; logs one summary line. */
+export async function backfillFromGraph(run: CollectorRun, opts: BackfillOptions): Promise<BackfillSummary | undefined> {
+  const jobs = [...(run.state.graph?.jobs ?? [])];
+  if (jobs.length === 0) return undefined;
+  const summary: BackfillSummary = { queries: 0, records: 0, duplicatesDropped: 0, filtered: 0, unparsed: 0, errors: 0, pendingSpans: 0 };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length && !run.halted) await runJob(run, opts, jobs[next++], summary);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(MAX_QUERIES_IN_FLIGHT, jobs.length) }, worker));
+  } finally {
+    run.logger.info("graph_backfill_summary", {
+      queries: summary.queries,
+      records: summary.records,
+      duplicates_dropped: summary.duplicatesDropped,
+      filtered: summary.filtered,
+      unparsed: summary.unparsed,
+      errors: summary.errors,
+      pending_spans: (run.state.graph?.jobs ?? []).length,
+      complete: (run.state.graph?.jobs ?? []).length === 0,
+    });
+  }
+  return summary;
+}
