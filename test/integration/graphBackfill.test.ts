@@ -6,11 +6,12 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_TENANT_ID, defaultTenant, type Simulator } from "../simulator";
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, defaultTenant, type Simulator } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
 
 const HOUR = 3_600_000;
+const OTHER_TENANT = "6b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
 const BATCH = 500;
 const TEN_DAYS = { days: 10, blobsPerHour: 2, recordsPerBlob: 15, seed: 13 };
 
@@ -86,6 +87,18 @@ describe("Graph backfill end to end (packaged input, splunkd harness)", function
     assert.ok(warn, "no horizon_exceeded WARN");
     assert.match(warn.raw, /graph_backfill = 1 would recover/);
     assert.equal(world.sim.graph.queries.size, 0);
+  });
+
+  it("the connection test (--validate-arguments) names Graph's missing permission and its consent step, and passes once consented", async () => {
+    world = await startWorld({ simulator: { tenants: [{ ...defaultTenant(), backlog: false, graphConsentMissing: true }], graph: { versions: ["beta"] } } });
+    const params = { tenant_id: DEFAULT_TENANT_ID, client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, api_url: world.sim.url, authority_url: world.sim.url, graph_backfill: "1", graph_url: world.sim.url };
+    const refused = await world.splunkd.runValidate(params, { env: world.env });
+    assert.equal(refused.code, 1);
+    assert.match(refused.error ?? "", /\[graph_consent_missing\].*AuditLogsQuery\.Read\.All.*Grant admin consent/);
+    world.sim.addTenant({ ...defaultTenant(), tenantId: OTHER_TENANT, domains: [], backlog: false });
+    const passed = await world.splunkd.runValidate({ ...params, tenant_id: OTHER_TENANT }, { env: world.env });
+    assert.equal(passed.error, undefined, passed.logs.map((l) => l.raw).join("\n"));
+    assert.equal(passed.code, 0);
   });
 
   it("waits out a 429 and searches again after a failed query, with production timing", async () => {
