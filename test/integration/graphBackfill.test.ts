@@ -12,7 +12,8 @@ import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
 
 const HOUR = 3_600_000;
 const OTHER_TENANT = "6b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
-const BATCH = 500;
+// One stdout write of the XML writer (its batchLimit): what a hard kill may repeat.
+const BATCH = 100;
 const TEN_DAYS = { days: 10, blobsPerHour: 2, recordsPerBlob: 15, seed: 13 };
 
 function graphHoursAsked(sim: Simulator): number {
