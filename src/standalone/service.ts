@@ -5,12 +5,20 @@
 import * as fs from "node:fs";
 import type { EventEmitter } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
+import { acquireLock, type Lock } from "../collector/lock";
+import { STATE_WRITE_CAUSE } from "../collector/stateFile";
 import { HEC_TIMING, HecSink, type HecTiming } from "../hec/sink";
 import { createTransport } from "../hec/transport";
 import { STOP_GRACE_MS } from "../main";
 import { retryScale, runCollector } from "../run";
 import type { Logger } from "../splunk/logger";
 import type { StandaloneConfig, StandaloneInput } from "./config";
+
+/**
+ * The process lock in state_dir: `.collector.lock`. Input locks are `<safeName(input)>.lock`, and
+ * safeName never starts with a dot, so no input name can collide with it.
+ */
+export const PROCESS_LOCK = ".collector";
 
 /** Batches awaiting HEC's acknowledgement at once: one per blob in flight at the default max_concurrency. */
 export const HEC_MAX_IN_FLIGHT = 8;
@@ -31,8 +39,37 @@ export interface ServiceIo {
   exit: (code: number) => void;
 }
 
+/** One process per state_dir: the lock, or undefined after its one ERROR line. */
+async function lockStateDir(stateDir: string, logger: Logger): Promise<Lock | undefined> {
+  let got;
+  try {
+    fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    got = await acquireLock(stateDir, PROCESS_LOCK);
+  } catch (err) {
+    logger.error(`Cannot write state_dir "${stateDir}" (${(err as Error).message}): make it a folder the collector's user can write`, { cause: STATE_WRITE_CAUSE });
+    return undefined;
+  }
+  if ("heldBy" in got) {
+    logger.error(`Another collector (pid ${got.heldBy.pid}, since ${got.heldBy.startedAt}) runs with state_dir "${stateDir}": stop it, or give this one its own state_dir`, {
+      cause: "already_running",
+      pid: got.heldBy.pid,
+    });
+    return undefined;
+  }
+  return got.lock;
+}
+
 export async function serve(config: StandaloneConfig, once: boolean, logger: Logger, io: ServiceIo): Promise<number> {
-  fs.mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  const lock = await lockStateDir(config.stateDir, logger);
+  if (!lock) return 1;
+  try {
+    return await collectAll(config, once, logger, io);
+  } finally {
+    lock.release();
+  }
+}
+
+async function collectAll(config: StandaloneConfig, once: boolean, logger: Logger, io: ServiceIo): Promise<number> {
   const controller = new AbortController();
   const signal = controller.signal;
   let exitCode = 0;

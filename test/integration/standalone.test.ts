@@ -136,12 +136,16 @@ describe("standalone collector end to end (packaged app, simulator, HEC stand-in
     assert.ok(repeats <= HEC_MAX_IN_FLIGHT * 500, `${repeats} repeats: at most the batches in flight (${HEC_MAX_IN_FLIGHT} of at most 500 events) may repeat`);
   });
 
-  it("SIGTERM stops the looping collector within 5 s; the next --once loses nothing", async () => {
+  it("SIGTERM stops the looping collector within 5 s; a second one on its state_dir stops at once; the next --once loses nothing", async () => {
     world = await startWorld({ retryScale: 1 });
     collector = await startCollector(world, { hec: { indexDelayMs: 300 } });
     const c = collector;
     const p = c.start(["--config", "collector.json"]);
     while (!c.hec.requestLog.some((r) => r.path.endsWith("/event"))) await new Promise((r) => setTimeout(r, 20));
+    // One process per state_dir: a second collector on it stops at once.
+    const second = await c.run(ONCE);
+    assert.equal(second.code, 1);
+    assert.match(String(second.logs.find((l) => l.cause === "already_running")?.message), /Another collector \(pid \d+, since .*\) runs with state_dir/);
     const signalled = Date.now();
     p.proc.kill("SIGTERM");
     const stopped = await p.exited;
@@ -152,7 +156,7 @@ describe("standalone collector end to end (packaged app, simulator, HEC stand-in
     assert.equal(again.code, 0, again.stderr);
     const expected = world.sim.recordIds(DEFAULT_TENANT_ID, "Audit.General");
     assert.deepEqual(new Set(idsOf(c.hec.indexed)), new Set(expected));
-    assertNoSecret(c, [stopped, again]);
+    assertNoSecret(c, [stopped, second, again]);
   });
 
   it("stops with a clear error when HEC refuses the token, and --check names each problem", async () => {
