@@ -8,7 +8,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { InputConfig } from "./config/inputConfig";
 import { createActivityApi, type ApiFactoryOptions } from "./api/factory";
-import { proxyForMessages } from "./api/networkFailure";
+import { proxyForMessages } from "./errors/networkFailure";
 import { endpointsFor } from "./auth/clouds";
 import { isCause, type Cause } from "./errors/causes";
 import type { ActivityApi } from "./api/activityApi";

@@ -4,6 +4,7 @@
 // attempts. Pure functions plus injectable sleep/random so tests run instantly.
 
 import { setTimeout as delay } from "node:timers/promises";
+import type { Cause } from "../errors/causes";
 
 export interface BackoffOptions {
   /** First backoff ceiling, in ms; attempt n waits up to baseMs * 2^n. */
@@ -78,17 +79,17 @@ export function retryDelayMs(
  * already reported (log at DEBUG). Any success ends every episode.
  */
 export class RetryEpisodes {
-  private readonly active = new Set<string>();
+  private readonly active = new Set<Cause>();
 
   /** True when this is the first retry of `cause` since the last success. */
-  begin(cause: string): boolean {
+  begin(cause: Cause): boolean {
     if (this.active.has(cause)) return false;
     this.active.add(cause);
     return true;
   }
 
   /** Ends all episodes; returns the causes that were active (to log a recovery). */
-  succeed(): string[] {
+  succeed(): Cause[] {
     const ended = [...this.active];
     this.active.clear();
     return ended;

@@ -10,8 +10,9 @@ import { API_ERROR, AUDIT_LOG_OFF, NETWORK, TRANSIENT, ruleFor } from "../errors
 import type { ContentItem, Subscription } from "./types";
 import { BACKOFF_DEFAULTS, RetryEpisodes, parseRetryAfter, retryDelayMs, type BackoffOptions } from "./backoff";
 import type { TokenProvider } from "../auth/tokenProvider";
-import { TokenError } from "../auth/tokenErrors";
-import { describeNetworkFailure, networkFailureOf } from "./networkFailure";
+import type { Cause } from "../errors/causes";
+import { FaultError } from "../errors/faultError";
+import { describeNetworkFailure, networkFailureOf } from "../errors/networkFailure";
 import { ACCEPT_ENCODING, decodeBody, decodedText, parseContentEncoding, type ByteCounts } from "./contentEncoding";
 import type { Logger } from "../splunk/logger";
 
@@ -339,8 +340,9 @@ export class ActivityApiClient implements ActivityApi {
         return result;
       } catch (thrown) {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
-        const err = thrown instanceof ActivityApiError ? thrown : networkError(call.operation, thrown, call.url, this.options.proxy);
-        if (err.status === 401 && !(err instanceof TokenError) && err.policy !== "fatal") {
+        // Token errors (src/auth/tokenErrors.ts) arrive classified too; anything else had no answer.
+        const err = thrown instanceof FaultError ? thrown : networkError(call.operation, thrown, call.url, this.options.proxy);
+        if (err instanceof ActivityApiError && err.status === 401 && err.policy !== "fatal") {
           if (!refreshed) {
             refreshed = true;
             this.options.tokens.invalidate();
@@ -356,7 +358,7 @@ export class ActivityApiClient implements ActivityApi {
           );
         }
         if (err.policy !== "throttled" && err.policy !== "transient") throw err;
-        const wait = retryDelayMs(retry, err.retryAfterSeconds, this.backoff);
+        const wait = retryDelayMs(retry, err instanceof ActivityApiError ? err.retryAfterSeconds : undefined, this.backoff);
         if (wait === undefined) throw err;
         this.noteRetry(call.operation, err, wait, retry + 1);
         await this.backoff.sleep(wait, this.options.signal);
@@ -364,14 +366,15 @@ export class ActivityApiClient implements ActivityApi {
     }
   }
 
-  private noteRetry(operation: string, err: ActivityApiError, waitMs: number, attempt: number): void {
-    const cause = err.policy === "throttled" ? "throttled" : "transient";
+  private noteRetry(operation: string, err: FaultError, waitMs: number, attempt: number): void {
+    const cause: Cause = err.policy === "throttled" ? "throttled" : "transient";
     // The tenant's quota is shared: hold every caller back, not just this one.
     if (cause === "throttled") this.options.limiter.pause(waitMs);
     const fields = {
       cause,
       operation,
-      status: err.status,
+      // A token error that may pass (the login host did not answer) has no HTTP status: 0.
+      status: err instanceof ActivityApiError ? err.status : 0,
       code: err.code,
       wait_seconds: Math.round(waitMs / 100) / 10,
       attempt,

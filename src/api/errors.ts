@@ -1,30 +1,22 @@
 // A failed Activity API call: its HTTP status and AF code, and the rule of src/errors/table.ts
 // that says what the collector does about it and which cause it logs.
-import type { Cause } from "../errors/causes";
-import { ruleFor, type ErrorPolicy, type ErrorRule } from "../errors/table";
-import type { NetworkFailure } from "./networkFailure";
+import { FaultError } from "../errors/faultError";
+import type { NetworkFailure } from "../errors/networkFailure";
+import { ruleFor, type ErrorRule } from "../errors/table";
 
 /** A failed Activity API call. `status` 0 = no HTTP response (timeout, reset, refused). */
-export class ActivityApiError extends Error {
-  /** Set when there was no HTTP response: the host tried, the OS error code and the proxy. */
-  network?: NetworkFailure;
-  readonly policy: ErrorPolicy;
-  /** The log cause code (`cause=<code>`). */
-  override readonly cause: Cause;
+export class ActivityApiError extends FaultError {
   constructor(
     message: string,
     readonly status: number,
-    readonly code: string | undefined,
+    code: string | undefined,
     /** Seconds the server asked us to wait (Retry-After), if it did. */
     readonly retryAfterSeconds?: number,
     rule: ErrorRule = ruleFor(code, status),
     network?: NetworkFailure,
   ) {
-    super(message);
+    super(message, rule, code, network);
     this.name = "ActivityApiError";
-    this.policy = rule.policy;
-    this.cause = rule.cause;
-    if (network) this.network = network;
   }
 }
 

@@ -17,7 +17,7 @@ import { API_ERROR } from "../errors/table";
 import { ActivityApiClient } from "./client";
 import type { BackoffOptions } from "./backoff";
 import { acquireDispatcher, type HttpOptions } from "./http";
-import { proxyForMessages } from "./networkFailure";
+import { proxyForMessages } from "../errors/networkFailure";
 import { limiterForTenant } from "./limiter";
 
 export interface ApiFactoryOptions {

@@ -3,7 +3,7 @@
 // Implements MSAL's INetworkModule: JSON body, lower-case header names, status.
 import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
 import { request, type Dispatcher } from "undici";
-import { describeNetworkFailure, networkFailureOf, type NetworkFailure } from "../api/networkFailure";
+import { describeNetworkFailure, networkFailureOf, type NetworkFailure } from "../errors/networkFailure";
 
 /** An AuthError that carries what went wrong on the wire (toTokenError reads it). */
 export type NetworkAuthError = AuthError & { networkFailure: NetworkFailure };

@@ -1,15 +1,15 @@
 // Token failures, turned into one message that names the likely cause and the fix, never a
 // secret. What each AADSTS code means is in the error table (src/errors/table.ts).
-import { ActivityApiError } from "../api/errors";
-import type { NetworkFailure } from "../api/networkFailure";
 import type { Cause } from "../errors/causes";
+import { FaultError } from "../errors/faultError";
+import type { NetworkFailure } from "../errors/networkFailure";
 import { CONSENT_RULE, ERROR_TABLE, TOKEN_RULE, type ErrorRule } from "../errors/table";
 
 /** A failed token acquisition. `cause` is the log cause code (`cause=<code>`). */
-export class TokenError extends ActivityApiError {
+export class TokenError extends FaultError {
   constructor(message: string, cause: Cause, code?: string, network?: NetworkFailure) {
     // Network trouble may pass; everything else is configuration and will not fix itself.
-    super(message, cause === "network" ? 0 : 401, code, undefined, { policy: cause === "network" ? "transient" : "fatal", cause }, network);
+    super(message, { policy: cause === "network" ? "transient" : "fatal", cause }, code, network);
     this.name = "TokenError";
   }
 }

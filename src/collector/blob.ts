@@ -5,6 +5,7 @@
 import { setTimeout as wait } from "node:timers/promises";
 import { ActivityApiError } from "../api/errors";
 import type { ContentItem } from "../api/types";
+import { FaultError } from "../errors/faultError";
 import type { SplunkEvent } from "../splunk/event";
 import { JsonArraySplitter } from "./blobSplitter";
 import { Stopped, type CollectorRun, type TypeContext } from "./collectorRun";
@@ -26,7 +27,7 @@ function reasonOf(err: unknown): string {
 
 /** Faults the blob cannot fix by being tried again: they end the run. */
 function endsRun(run: CollectorRun, err: unknown): boolean {
-  return err instanceof StateWriteError || run.writes.broken || (err instanceof ActivityApiError && err.policy === "fatal");
+  return err instanceof StateWriteError || run.writes.broken || (err instanceof FaultError && err.policy === "fatal");
 }
 
 /**

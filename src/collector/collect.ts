@@ -13,9 +13,6 @@ import { acquireLock, type LockOwner } from "./lock";
 import { STATE_WRITE_CAUSE, stateStep } from "./stateFile";
 import { ensureSubscriptions } from "./subscriptions";
 
-export type { CollectOptions, ContentTypeSummary } from "./collectorRun";
-export { describeFatal } from "./fatal";
-
 export interface CollectResult {
   summaries: ContentTypeSummary[];
   /** Set when a fault stopped the run (configuration, or state that cannot be written). */

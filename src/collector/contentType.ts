@@ -2,6 +2,7 @@
 // clock (windows.ts), list each window, fetch its blobs max_concurrency at a time, commit it.
 import { ActivityApiError } from "../api/errors";
 import type { ContentItem } from "../api/types";
+import { FaultError } from "../errors/faultError";
 import { collectBlob, type BlobOutcome } from "./blob";
 import { contentTypeState, type PendingBlob } from "./checkpoint";
 import { Stopped, type CollectorRun, type ContentTypeSummary, type TypeContext } from "./collectorRun";
@@ -116,14 +117,14 @@ function checkCommittedEnd(run: CollectorRun, ctx: TypeContext): void {
 function reportStop(run: CollectorRun, ctx: TypeContext, err: unknown): void {
   if (err instanceof Stopped) return;
   ctx.summary.errors++;
-  if (err instanceof StateWriteError || run.writes.broken || !(err instanceof ActivityApiError) || err.policy === "fatal") {
+  if (err instanceof StateWriteError || run.writes.broken || !(err instanceof FaultError) || err.policy === "fatal") {
     run.stop(err);
     return;
   }
   ctx.log.error(`Collection stopped after retries: ${err.message}; the next run resumes from the last committed window`, {
     cause: err.cause,
     code: err.code,
-    status: err.status,
+    status: err instanceof ActivityApiError ? err.status : 0,
   });
 }
 

@@ -100,7 +100,7 @@ export const API_ERROR = fatal("api_error");
 export const TRANSIENT: ErrorRule = { policy: "transient", cause: "transient" };
 /**
  * No HTTP answer at all (DNS, refused, no answer, TLS trust, proxy): retried; the message names
- * the host, code, proxy and fix (src/api/networkFailure.ts networkFix).
+ * the host, code, proxy and fix (src/errors/networkFailure.ts networkFix).
  */
 export const NETWORK: ErrorRule = { policy: "transient", cause: "network" };
 

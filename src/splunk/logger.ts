@@ -2,11 +2,14 @@
 // splunkd reads a leading level word; a line without one is logged as ERROR, so every
 // line starts with its level. One message per line: newlines in values are escaped.
 
+import type { Cause } from "../errors/causes";
+
 export type Level = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
 const ORDER: Record<Level, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
 
-export type Fields = Record<string, string | number | boolean | undefined | null>;
+/** Line fields; `cause` is one of the listed codes that searches and alerts read (src/errors/causes.ts). */
+export type Fields = { cause?: Cause } & Record<string, string | number | boolean | undefined | null>;
 
 export interface Logger {
   debug(message: string, fields?: Fields): void;

@@ -1,6 +1,7 @@
 // An in-memory ActivityApi for collector unit tests: blobs with contentCreated times, listing
 // by window, and scripted failures. The real service's behaviour is copied by test/simulator.
 import type { ActivityApi } from "../../../src/api/activityApi";
+import { FaultError } from "../../../src/errors/faultError";
 import { ActivityApiError } from "../../../src/api/errors";
 import type { ContentItem, Subscription } from "../../../src/api/types";
 
@@ -20,7 +21,7 @@ export class FakeApi implements ActivityApi {
   subscriptions: Subscription[] = [];
   calls: string[] = [];
   skewSeconds = 0;
-  listErrors: ActivityApiError[] = [];
+  listErrors: FaultError[] = [];
   /** The server clock a rejected listing reveals (its Date header), in seconds ahead. */
   skewAfterListError?: number;
   pageSize = 2;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeNetworkFailure, errorCodeOf, networkFailureOf, networkFix, proxyForMessages } from "../../../src/api/networkFailure";
+import { describeNetworkFailure, errorCodeOf, networkFailureOf, networkFix, proxyForMessages } from "../../../src/errors/networkFailure";
 
 const DOD_API = "manage.protection.apps.mil";
 const DOD_LOGIN = "login.microsoftonline.us";
