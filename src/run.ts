@@ -5,6 +5,7 @@ import { createActivityApi } from "./api/factory";
 import { collect } from "./collector/collect";
 import { blobRetryDelayMs } from "./collector/defaults";
 import type { InputConfig } from "./config/inputConfig";
+import { isCause } from "./errors/causes";
 import { createGraphClient, type GraphClient } from "./graph/factory";
 import { defaultPollDelayMs } from "./graph/pollQuery";
 import type { EventSink } from "./splunk/eventSink";
@@ -47,7 +48,7 @@ function graphClient(ctx: CollectorContext, scale: number): GraphClient | undefi
   try {
     return createGraphClient(ctx.config, ctx.secrets, ctx.logger, { backoff: { baseMs: BACKOFF_DEFAULTS.baseMs * scale, capMs: BACKOFF_DEFAULTS.capMs * scale }, signal: ctx.signal });
   } catch (err) {
-    const cause = err instanceof Error && typeof err.cause === "string" ? err.cause : "graph_error";
+    const cause = err instanceof Error && typeof err.cause === "string" && isCause(err.cause) ? err.cause : "graph_error";
     ctx.logger.error(`Microsoft Graph backfill cannot start: ${err instanceof Error ? err.message : String(err)}`, { cause });
     return undefined;
   }
