@@ -1,0 +1,71 @@
+// CreationTime and RecordType as the records carry them, field by field: every bound of the
+// fast path for the API's own form and of the general form, with the epoch seconds written out.
+import { strict as assert } from "node:assert";
+import { parseCreationTime } from "../../../src/collector/mapper";
+import { recordTypeNumber, sourcetypeFor } from "../../../src/collector/sourcetype";
+
+describe("collector/mapper: CreationTime, bound by bound", () => {
+  it("reads the API's form, with T or a space, at every field's limits", () => {
+    const cases: [string, number][] = [
+      ["2022-07-08T09:10:19", 1657271419],
+      ["2022-07-08 09:10:19", 1657271419],
+      ["2022-01-01T00:00:00", 1640995200],
+      ["2022-12-31T23:59:59", 1672531199],
+      ["2022-06-30T23:59:60", 1656633600],
+    ];
+    for (const [text, epoch] of cases) assert.equal(parseCreationTime(text), epoch, text);
+  });
+
+  it("refuses each field just past its limit, and a non-digit in each place", () => {
+    for (const text of [
+      "2022-00-08T09:10:19",
+      "2022-13-08T09:10:19",
+      "2022-07-32T09:10:19",
+      "2022-07-08T24:10:19",
+      "2022-07-08T09:60:19",
+      "2022-07-08T09:10:61",
+      "2O22-07-08T09:10:19",
+      "2022-0/-08T09:10:19",
+      "2022-07-0:T09:10:19",
+      "2022-07-08T0:10:19",
+      "2022-07-08T09:1/:19",
+      "2022-07-08T09:10:1:",
+      "2022-07-08X09:10:19",
+      "2022/07/08T09:10:19",
+      "2022-07/08T09:10:19",
+      "2022-07-08T09.10:19",
+      "2022-07-08T09:10.19",
+      "2022-07-08T09:10",
+    ]) {
+      assert.equal(parseCreationTime(text), undefined, text);
+    }
+  });
+
+  it("reads fractions, Z and offsets, and refuses their out-of-range fields too", () => {
+    assert.equal(parseCreationTime("2022-07-08T09:10:19.5"), 1657271419.5);
+    assert.equal(parseCreationTime("2022-07-08T09:10:19.1234567Z"), 1657271419.123);
+    assert.equal(parseCreationTime(" 2022-07-08T09:10:19Z "), 1657271419);
+    assert.equal(parseCreationTime("2022-07-08T11:10:19+02:00"), 1657271419);
+    assert.equal(parseCreationTime("2022-07-08T04:40:19-0430"), 1657271419);
+    for (const text of ["2022-13-08T09:10:19Z", "2022-07-32T09:10:19Z", "2022-07-08T24:10:19Z", "2022-07-08T09:60:19Z", "2022-07-08T09:10:61Z", "2022-00-08T09:10:19Z"]) {
+      assert.equal(parseCreationTime(text), undefined, text);
+    }
+    assert.equal(parseCreationTime(1657271419), undefined);
+  });
+});
+
+describe("collector/sourcetype: RecordType as sent", () => {
+  it("takes integers and numeric strings (with spaces around), and nothing else", () => {
+    assert.equal(recordTypeNumber(28), 28);
+    assert.equal(recordTypeNumber(" 41 "), 41);
+    assert.equal(recordTypeNumber("47"), 47);
+    for (const v of [28.5, "28a", "", " ", "a28", null, undefined, {}]) assert.equal(recordTypeNumber(v), undefined, JSON.stringify(v));
+  });
+
+  it("gives a numeric-string RecordType the same sourcetype, and unknown ones the add-on's", () => {
+    assert.equal(sourcetypeFor("28"), "o365:defender:email");
+    assert.equal(sourcetypeFor(218), "o365:defender:attacksim");
+    assert.equal(sourcetypeFor(1), "o365:management:activity");
+    assert.equal(sourcetypeFor("x"), "o365:management:activity");
+  });
+});
