@@ -37,7 +37,7 @@ function rexFields(macro: string, raw: string): Record<string, string> {
 describe("collection health macros read the input's splunkd.log lines", () => {
   const summary = formatLine("INFO", "run_summary", {
     input: "tenant_a", content_type: "Audit.General", blobs: 3, records: 120, duplicates_dropped: 4,
-    filtered: 1, expired: 0, lag_seconds: 5400, errors: 0, windows: 2, complete: true,
+    filtered: 1, expired: 0, unparsed: 2, pending: 1, lag_seconds: 5400, errors: 0, windows: 2, complete: true,
   });
 
   for (const keepLevel of [true, false]) {
@@ -46,8 +46,8 @@ describe("collection health macros read the input's splunkd.log lines", () => {
       assert.equal(f.level, keepLevel ? "INFO" : undefined);
       assert.match(f.log_text, /^run_summary /);
       assert.deepEqual(
-        [f.input, f.content_type, f.blobs, f.records, f.duplicates_dropped, f.filtered, f.lag_seconds, f.errors, f.windows],
-        ["tenant_a", "Audit.General", "3", "120", "4", "1", "5400", "0", "2"],
+        [f.input, f.content_type, f.blobs, f.records, f.duplicates_dropped, f.filtered, f.unparsed, f.pending, f.lag_seconds, f.errors, f.windows],
+        ["tenant_a", "Audit.General", "3", "120", "4", "1", "2", "1", "5400", "0", "2"],
       );
     });
   }
