@@ -10,6 +10,7 @@ import { DEFAULT_TENANT_ID, defaultTenant, startProxy, type Faults, type Request
 import type { StreamEvent } from "../harness/eventStream";
 import type { LogLine } from "../harness/logLine";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
+import { runCollectorMix } from "./collectorMix";
 import { FAULT_MISSING, faultNames, proveFault, proveFaults } from "./faultProof";
 
 const BACKLOG = { days: 1, blobsPerHour: 3, recordsPerBlob: 10, seed: 5 };
@@ -240,5 +241,16 @@ describe(`fault suite: faults mixed at random (${MIXED_ROUNDS} rounds), then cle
         assert.throws(() => proveFault(mix, name, log), (err: unknown) => err instanceof AssertionError && err.message.startsWith(FAULT_MISSING), name);
       }
     }
+  });
+});
+
+describe(`fault suite: the collector faults of issue 10 in the random mix (${process.env.SOAK ? 5 : 2} rounds)`, function () {
+  const rounds = process.env.SOAK ? 5 : 2;
+  this.timeout(rounds * 120_000 + 120_000);
+
+  it("loses nothing, writes each bad record once, repeats at most one batch per run a full disk stopped", async () => {
+    const report = await runCollectorMix(rounds);
+    console.log(`      ${JSON.stringify(report)}`);
+    assert.ok(report.prodWaitRounds >= 1, "one round in five waits with production retry timing");
   });
 });
