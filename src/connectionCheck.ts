@@ -1,6 +1,6 @@
 // Connection test run by --validate-arguments once the static checks pass: splunkd shows its
 // message to whoever created or edited the input (Settings > Data inputs, or the app's
-// Configuration page, whose "Test connection" creates a disabled probe input; docs/ui-design.md).
+// Configuration page, whose "Test connection" creates a disabled probe input; docs/ui.md).
 // Test = the secrets (clear as typed, or masked and read from storage/passwords with the session
 // key splunkd passes) -> a token -> GET /subscriptions/list; with graph_backfill = 1 also a
 // Graph token -> GET /security/auditLog/queries, which names a missing AuditLogsQuery.Read.All

@@ -125,7 +125,6 @@ async function run(io: Io, logger: Logger): Promise<number> {
       logger.warn("The collector did not stop in time; exiting", { cause: "stop_timeout", grace_ms: STOP_GRACE_MS });
       process.exit(exitCode || 1);
     }, STOP_GRACE_MS);
-    graceTimer.unref();
   });
   if (definition.stanzas.length === 0) logger.warn("splunkd sent no stanza: nothing to do", { cause: "config_invalid" });
   for (const stanza of definition.stanzas) {

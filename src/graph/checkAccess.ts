@@ -1,6 +1,6 @@
 // The connection test's Graph step: GET /security/auditLog/queries (list queries) needs the
 // same AuditLogsQuery permission as the backfill (docs/reference/graph-audit-query.md 2.1), so a
-// 200 proves the token, the permission and its consent; v1.0 first, beta on 404 (reference 4.1).
+// 200 proves the token, the permission and its consent; v1.0 first, beta on 404 (docs/reference/graph-audit-query.md 4.1).
 import { GraphError } from "./errors";
 import { queriesUrl } from "./endpoints";
 import type { GraphHttp } from "./http";

@@ -3,8 +3,8 @@ import type { Cause } from "../errors/causes";
 
 /**
  * - throttled / transient: retried with backoff by src/graph/http.ts, then left for the next run;
- * - not_found: v1.0 has no such resource (reference 4.1): try beta;
- * - permission: the app lacks AuditLogsQuery.Read.All or its admin consent (reference 2.2);
+ * - not_found: v1.0 has no such resource (docs/reference/graph-audit-query.md 4.1): try beta;
+ * - permission: the app lacks AuditLogsQuery.Read.All or its admin consent (docs/reference/graph-audit-query.md 2.2);
  * - query_failed: Graph ran the search and it failed or was cancelled;
  * - fatal: any other refusal (bad request, URL outside Graph).
  */

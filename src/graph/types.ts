@@ -1,13 +1,13 @@
 // Shapes of Microsoft Graph's audit log query API (docs/reference/graph-audit-query.md 1).
 
-/** The API path versions we speak; v1.0 first, beta when v1.0 answers 404 (reference 4.1). */
+/** The API path versions we speak; v1.0 first, beta when v1.0 answers 404 (docs/reference/graph-audit-query.md 4.1). */
 export type GraphVersion = "v1.0" | "beta";
 export const GRAPH_VERSIONS: readonly GraphVersion[] = ["v1.0", "beta"];
 
-/** auditLogQueryStatus (reference 1.4). */
+/** auditLogQueryStatus (docs/reference/graph-audit-query.md 1.4). */
 export type AuditLogQueryStatus = "notStarted" | "running" | "succeeded" | "failed" | "cancelled" | "unknownFutureValue";
 
-/** The body of POST /security/auditLog/queries (reference 1.3). */
+/** The body of POST /security/auditLog/queries (docs/reference/graph-audit-query.md 1.3). */
 export interface AuditLogQueryBody {
   displayName: string;
   /** ISO 8601 with Z. */

@@ -2,7 +2,7 @@
 // (realm defender_o365, usernames as src/splunk/secrets.ts); inputs only ever hold `********`.
 // The connection test creates a disabled probe input, because splunkd runs the scheme's
 // --validate-arguments (whose connection test reads the probe's secret back) on create and
-// returns its message; the probe and its secrets are removed again (docs/ui-design.md).
+// returns its message; the probe and its secrets are removed again (docs/ui.md).
 import { APP_ID, REALM, SCHEME } from "../config/constants";
 import { passwordEntityName, SECRET_ARGS, secretUsername, type SecretArg } from "../splunk/secretNames";
 import {

@@ -64,7 +64,7 @@ export const graphError = (status: number, code: string, message: string, header
   body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), "request-id": randomUUID() } } },
 });
 
-/** 429 with Retry-After in seconds (reference 3.1). */
+/** 429 with Retry-After in seconds (docs/reference/graph-audit-query.md 3.1). */
 export const graphThrottled = (retryAfterSeconds = 1): HttpAnswer =>
   graphError(429, "TooManyRequests", "Too many requests", { "Retry-After": String(retryAfterSeconds) });
 
@@ -79,7 +79,7 @@ export class GraphService {
   }
 
   handle(ctx: GraphContext, req: GraphRequest): HttpAnswer {
-    // Observed: 404 UnknownError with an empty message on v1.0 while beta answered (reference 4.1).
+    // Observed: 404 UnknownError with an empty message on v1.0 while beta answered (docs/reference/graph-audit-query.md 4.1).
     if (!(this.versions as string[]).includes(req.version)) return graphError(404, "UnknownError", "");
     const caller = this.authenticate(ctx, req);
     if ("status" in caller) return caller;
@@ -130,7 +130,7 @@ export class GraphService {
       return graphError(401, "InvalidAuthenticationToken", "Access token validation failure.");
     }
     const roles = Array.isArray(claims.roles) ? claims.roles.map(String) : [];
-    // A token without the application permission is issued, and refused here (reference 2.2).
+    // A token without the application permission is issued, and refused here (docs/reference/graph-audit-query.md 2.2).
     if (!roles.includes(GRAPH_ROLE)) return graphError(403, "Forbidden", "Missing role permissions on the request. API requires one of 'AuditLogsQuery.Read.All'.");
     return { tenantId: String(claims.tid) };
   }

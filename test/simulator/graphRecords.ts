@@ -5,7 +5,7 @@
 // a CreationTime ending in Z (4.3). Literal tables only: no product code.
 import type { AuditRecord, JsonValue } from "./generator/values";
 
-/** auditLogRecordType members (reference 1.3) for the record types the generator writes, and a few more. */
+/** auditLogRecordType members (docs/reference/graph-audit-query.md 1.3) for the record types the generator writes, and a few more. */
 export const GRAPH_RECORD_TYPES: Readonly<Record<string, number>> = {
   exchangeAdmin: 1,
   exchangeItem: 2,

@@ -176,7 +176,7 @@ export class SimTenant {
     const sub = this.subscriptions.get(contentType);
     if (!sub) {
       // A first subscription sees the generated history (simplification: the real service may
-      // take up to 12 h to show first content, reference 2.1).
+      // take up to 12 h to show first content, docs/reference/activity-api.md 2).
       this.subscriptions.set(contentType, { status: "enabled", webhook, gaps: [] });
       return;
     }
