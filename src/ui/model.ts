@@ -241,12 +241,23 @@ function levelAndText(raw: string): { level: string; text: string } | undefined 
 export function parseLogLine(raw: string, time: string): LogLine | undefined {
   const line = levelAndText(raw);
   if (!line) return undefined;
-  const fields: Record<string, string> = {};
+  // The logger writes the message, then its key=value pairs: the fields are the trailing run of
+  // pairs only, so a message that itself holds "a=b" text stays whole.
+  let fields: Record<string, string> = {};
   const pair = /(\w+)=("((?:[^"\\]|\\.)*)"|\S*)/g;
   let first: number | undefined;
+  let end = 0;
   for (let p = pair.exec(line.text); p; p = pair.exec(line.text)) {
-    first ??= p.index;
+    if (first === undefined || line.text.slice(end, p.index).trim() !== "") {
+      first = p.index;
+      fields = {};
+    }
+    end = p.index + p[0].length;
     fields[p[1]] = p[3] !== undefined ? p[3].replace(/\\(.)/g, "$1") : p[2];
+  }
+  if (line.text.slice(end).trim() !== "") {
+    first = undefined;
+    fields = {};
   }
   const level = line.level === "WARNING" ? "WARN" : line.level;
   return { time, level, message: line.text.slice(0, first ?? line.text.length).trim(), fields };

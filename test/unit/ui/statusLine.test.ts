@@ -32,6 +32,13 @@ describe("Configuration page: last-run status from splunkd.log", () => {
     assert.equal(runSummaryText(status.get("contoso")), "2026-11-26T07:05:00: 120 records, lag 95 s");
   });
 
+  it("keeps a message whole when its text holds key=value, and takes only the trailing pairs as fields", () => {
+    const line = parseLogLine(`${LINUX.replace("INFO ", "WARN ")} Listing failed for filter=none of the window input=contoso cause=api_error`, "t");
+    assert.equal(line?.message, "Listing failed for filter=none of the window");
+    assert.deepEqual(line?.fields, { input: "contoso", cause: "api_error" });
+    assert.deepEqual(parseLogLine("INFO a message with a=b inside and no fields", "t")?.fields, {});
+  });
+
   it("still reads a bare stderr line, and refuses a line with no level", () => {
     assert.equal(parseLogLine(`WARNING ${SUMMARY}`, "t")?.level, "WARN");
     assert.equal(parseLogLine("no level here", ""), undefined);
