@@ -70,7 +70,10 @@ describe("production timing: each retry path with its real wait", function () {
   });
 
   it("403 pause: AF429 on one blob holds every caller of the tenant back for its wait", async () => {
-    await collect({ days: 0.5, blobsPerHour: 12, recordsPerBlob: 5, seed: 22 }, { backfill_hours: "12", max_concurrency: "4" });
+    // Seed 23: the backlog's oldest blob is 226 s inside the 12 h and its newest 252 s older than
+    // the simulator's start, so a run starting seconds later owes every record (the input leaves
+    // blobs younger than its 60 s lag to the next run; seed 22's newest was 61 s old).
+    await collect({ days: 0.5, blobsPerHour: 12, recordsPerBlob: 5, seed: 23 }, { backfill_hours: "12", max_concurrency: "4" });
     world.sim.setFaults({ throttle: { count: 1, status: 403, retryAfterSeconds: 1, on: ["blob"] }, latencyMs: 20 });
     const { log, text } = await runComplete();
     const throttled = log.find((e) => e.fault === "throttle");
