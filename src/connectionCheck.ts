@@ -10,13 +10,14 @@ import type { InputConfig } from "./config/inputConfig";
 import { createActivityApi, type ApiFactoryOptions } from "./api/factory";
 import { proxyForMessages } from "./errors/networkFailure";
 import { endpointsFor } from "./auth/clouds";
-import { isCause, type Cause } from "./errors/causes";
+import type { Cause } from "./errors/causes";
+import { FaultError } from "./errors/faultError";
 import type { ActivityApi } from "./api/activityApi";
 import { checkGraphAccess } from "./graph/checkAccess";
 import { createGraphClient, type GraphClient } from "./graph/factory";
 import type { ValidationDefinition } from "./splunk/inputDefinition";
 import { createLogger, type Logger } from "./splunk/logger";
-import { lookupSecrets, SecretError, type Secrets } from "./splunk/secrets";
+import { lookupSecrets, type Secrets } from "./splunk/secrets";
 import type { SplunkdRest } from "./splunk/splunkdRest";
 
 /** splunkd waits for the validation script; keep well inside its patience. */
@@ -39,7 +40,7 @@ export interface CheckDeps {
 
 /** The cause code an admin acts on, which API and token errors carry (src/errors/table.ts). */
 function causeOf(error: Error): Cause | undefined {
-  return typeof error.cause === "string" && isCause(error.cause) ? error.cause : undefined;
+  return error instanceof FaultError ? error.cause : undefined;
 }
 
 /**
@@ -84,7 +85,7 @@ export async function checkConnection(
   try {
     secrets = await lookupSecrets(def, config, deps.rest);
   } catch (error) {
-    if (error instanceof SecretError) return describeConnectionError(error);
+    if (error instanceof FaultError) return describeConnectionError(error);
     throw error;
   }
   return testConnection(config, secrets, deps);

@@ -5,13 +5,13 @@ import { createActivityApi } from "./api/factory";
 import { collect } from "./collector/collect";
 import { blobRetryDelayMs } from "./collector/defaults";
 import type { InputConfig } from "./config/inputConfig";
-import { isCause } from "./errors/causes";
+import { FaultError } from "./errors/faultError";
 import { createGraphClient, type GraphClient } from "./graph/factory";
 import { defaultPollDelayMs } from "./graph/pollQuery";
 import type { EventSink } from "./splunk/eventSink";
 import type { InputDefinition } from "./splunk/inputDefinition";
 import type { Logger } from "./splunk/logger";
-import { resolveSecrets, SecretError, type Secrets } from "./splunk/secrets";
+import { resolveSecrets, type Secrets } from "./splunk/secrets";
 
 export interface RunContext {
   definition: InputDefinition;
@@ -48,7 +48,7 @@ function graphClient(ctx: CollectorContext, scale: number): GraphClient | undefi
   try {
     return createGraphClient(ctx.config, ctx.secrets, ctx.logger, { backoff: { baseMs: BACKOFF_DEFAULTS.baseMs * scale, capMs: BACKOFF_DEFAULTS.capMs * scale }, signal: ctx.signal });
   } catch (err) {
-    const cause = err instanceof Error && typeof err.cause === "string" && isCause(err.cause) ? err.cause : "graph_error";
+    const cause = err instanceof FaultError ? err.cause : "graph_error";
     ctx.logger.error(`Microsoft Graph backfill cannot start: ${err instanceof Error ? err.message : String(err)}`, { cause });
     return undefined;
   }
@@ -60,9 +60,9 @@ export async function runStanza(ctx: RunContext): Promise<number> {
   try {
     secrets = await resolveSecrets(definition, config, logger);
   } catch (err) {
-    // resolveSecrets has logged which secret to re-enter, or that splunkd did not answer (which
-    // the next run retries: nothing for the admin to fix).
-    if (err instanceof SecretError) return err.cause === "splunkd_unavailable" ? 0 : 1;
+    // resolveSecrets has logged which secret to re-enter (fatal), or that splunkd did not answer
+    // (transient: the next run retries, nothing for the admin to fix).
+    if (err instanceof FaultError) return err.policy === "fatal" ? 1 : 0;
     throw err;
   }
   return runCollector({ config, secrets, checkpointDir: definition.checkpointDir, logger, sink: ctx.sink, signal: ctx.signal });

@@ -13,7 +13,7 @@ import { queryBody } from "../graph/queryBody";
 import { mapGraphRecord } from "../graph/record";
 import type { GraphRecord } from "../graph/types";
 import type { ContentType } from "../config/inputConfig";
-import { isCause } from "../errors/causes";
+import { FaultError } from "../errors/faultError";
 import type { SplunkEvent } from "../splunk/event";
 import type { Logger } from "../splunk/logger";
 import { addGraphSpan, graphSpan, type GraphJob } from "./backfillPlan";
@@ -124,7 +124,7 @@ function endsRun(run: CollectorRun, err: unknown): boolean {
 }
 
 function report(log: Logger, job: GraphJob, err: unknown): void {
-  const cause = err instanceof Error && typeof err.cause === "string" && isCause(err.cause) ? err.cause : "graph_error";
+  const cause = err instanceof FaultError ? err.cause : "graph_error";
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof GraphError && err.policy === "query_failed") {
     log.error(`${message} (failure ${job.failures ?? 1} of this span)`, { cause, query_id: job.queryId });

@@ -1,6 +1,7 @@
 // The neutral base of every error whose handling is known: what to do about it (policy) and the
-// cause its log line carries, from src/errors/table.ts. The API client and the collector ask
-// `instanceof FaultError`, so neither auth/ nor api/ needs the other's error class.
+// cause its log line carries, from src/errors/table.ts. Activity API, token, Graph and secret
+// errors extend it; the API client, the collector and the run ask `instanceof FaultError`, so
+// none needs another module's error class.
 import type { Cause } from "./causes";
 import type { NetworkFailure } from "./networkFailure";
 import type { ErrorPolicy, ErrorRule } from "./table";

@@ -12,7 +12,9 @@ export type ErrorPolicy =
   | "rewindow" // bad window or page token: re-plan and retry
   | "expired" // the blob is gone: skip it with a WARN
   | "throttled" // back off (Retry-After or exponential with jitter)
-  | "transient"; // 5xx, timeouts, resets: retry with backoff
+  | "transient" // 5xx, timeouts, resets: retry with backoff
+  | "not_found" // Graph: this API version has no such resource: try the next version
+  | "query_failed"; // Graph: the server-side search failed or was cancelled: ask again for the span
 
 export interface ErrorRule {
   policy: ErrorPolicy;

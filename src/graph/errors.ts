@@ -1,40 +1,41 @@
-// Graph failures and what the backfill does about each. `cause` is the log cause code.
-import type { Cause } from "../errors/causes";
+// Graph failures and what the backfill does about each: a FaultError whose rule gives the
+// policy and the log cause code.
+import { FaultError } from "../errors/faultError";
+import type { ErrorPolicy, ErrorRule } from "../errors/table";
 
 /**
  * - throttled / transient: retried with backoff by src/graph/http.ts, then left for the next run;
  * - not_found: v1.0 has no such resource (docs/reference/graph-audit-query.md 4.1): try beta;
- * - permission: the app lacks AuditLogsQuery.Read.All or its admin consent (docs/reference/graph-audit-query.md 2.2);
+ * - permission: the app lacks AuditLogsQuery.Read.All or its admin consent (docs/reference/graph-audit-query.md 2.2):
+ *   fatal to the backfill, with its own cause;
  * - query_failed: Graph ran the search and it failed or was cancelled;
  * - fatal: any other refusal (bad request, URL outside Graph).
  */
-export type GraphPolicy = "throttled" | "transient" | "not_found" | "permission" | "query_failed" | "fatal";
+export type GraphPolicy = Extract<ErrorPolicy, "throttled" | "transient" | "not_found" | "query_failed" | "fatal"> | "permission";
 
 export const GRAPH_PERMISSION = "AuditLogsQuery.Read.All";
 export const GRAPH_CONSENT_STEP = `In the Microsoft Entra admin center: App registrations > the app > API permissions > Add a permission > Microsoft Graph > Application permissions > ${GRAPH_PERMISSION}, then Grant admin consent`;
 
-const CAUSES: Record<GraphPolicy, Cause> = {
-  throttled: "graph_throttled",
-  transient: "graph_transient",
-  not_found: "graph_not_found",
-  permission: "graph_consent_missing",
-  query_failed: "graph_query_failed",
-  fatal: "graph_error",
+const RULES: Record<GraphPolicy, ErrorRule> = {
+  throttled: { policy: "throttled", cause: "graph_throttled" },
+  transient: { policy: "transient", cause: "graph_transient" },
+  not_found: { policy: "not_found", cause: "graph_not_found" },
+  permission: { policy: "fatal", cause: "graph_consent_missing" },
+  query_failed: { policy: "query_failed", cause: "graph_query_failed" },
+  fatal: { policy: "fatal", cause: "graph_error" },
 };
 
-export class GraphError extends Error {
-  override readonly cause: Cause;
+export class GraphError extends FaultError {
   constructor(
     message: string,
-    readonly policy: GraphPolicy,
+    policy: GraphPolicy,
     readonly status: number,
     /** Graph's `error.code`, when the body had one. */
-    readonly code?: string,
+    code?: string,
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(message, RULES[policy], code);
     this.name = "GraphError";
-    this.cause = CAUSES[policy];
   }
 }
 

@@ -9,6 +9,7 @@ import type { InputConfig } from "../config/inputConfig";
 import type { InputDefinition, Stanza, ValidationDefinition } from "./inputDefinition";
 import type { Logger } from "./logger";
 import type { Cause } from "../errors/causes";
+import { FaultError } from "../errors/faultError";
 import { MASKED_SECRET as MASK, REALM } from "../config/constants";
 import { secretUsername, type SecretArg } from "./secretNames";
 import { SplunkdRestError } from "./splunkdError";
@@ -41,14 +42,11 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
 /**
  * A secret the run needs could not be had. `secret_missing`: storage/passwords has no entry (or
  * refused to give it): the admin re-enters it. `splunkd_unavailable`: splunkd did not serve the
- * call (5xx, refused, reset, timed out): nothing to re-enter, the next run retries.
+ * call (5xx, refused, reset, timed out): nothing to re-enter, the next run retries (transient).
  */
-export class SecretError extends Error {
-  constructor(
-    message: string,
-    override readonly cause: Extract<Cause, "secret_missing" | "splunkd_unavailable">,
-  ) {
-    super(message);
+export class SecretError extends FaultError {
+  constructor(message: string, cause: Extract<Cause, "secret_missing" | "splunkd_unavailable">) {
+    super(message, { policy: cause === "splunkd_unavailable" ? "transient" : "fatal", cause });
     this.name = "SecretError";
   }
 }

@@ -3,6 +3,7 @@ import type { ActivityApi } from "../../src/api/activityApi";
 import { ActivityApiError } from "../../src/api/errors";
 import { parseApiError } from "../../src/api/client";
 import { checkConnection, describeConnectionError } from "../../src/connectionCheck";
+import { TokenError } from "../../src/auth/tokenErrors";
 import type { ValidationDefinition } from "../../src/splunk/inputDefinition";
 import { createLogger } from "../../src/splunk/logger";
 import type { Secrets } from "../../src/splunk/secrets";
@@ -118,7 +119,7 @@ describe("checkConnection", () => {
   });
 
   it("keeps a token error's own cause", () => {
-    const error = Object.assign(new Error("Token request failed (7000215): the client secret is wrong or expired: re-enter it"), { cause: "auth_failed" });
+    const error = new TokenError("Token request failed (7000215): the client secret is wrong or expired: re-enter it", "auth_failed");
     assert.equal(describeConnectionError(error), "Connection test failed [auth_failed]: Token request failed (7000215): the client secret is wrong or expired: re-enter it");
   });
 

@@ -106,7 +106,7 @@ describe("graph client against the simulator's Graph", () => {
     s = await setup({}, { ...defaultTenant(), graphConsentMissing: true });
     await assert.rejects(createQuery(s.http, span(s.sim, 6, 1)), (err: unknown) => {
       assert.ok(err instanceof GraphError);
-      assert.equal(err.policy, "permission");
+      assert.equal(err.policy, "fatal");
       assert.equal(err.cause, "graph_consent_missing");
       assert.match(err.message, /AuditLogsQuery\.Read\.All/);
       assert.match(err.message, /Grant admin consent/);
