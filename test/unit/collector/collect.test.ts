@@ -293,4 +293,32 @@ describe("collect", () => {
     assert.equal(sink.events.length, 1);
     assert.ok(logs.some((l) => l.includes("cause=window_rejected")));
   });
+  it("resets a committed end past the API's clock, and collects again from backfill_hours without repeating records", async () => {
+    api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()] }];
+    await run();
+    const cp = path.join(dir, "contoso.json");
+    const state = JSON.parse(fs.readFileSync(cp, "utf8"));
+    state.contentTypes["Audit.General"].committedEnd = new Date(NOW.getTime() + 30 * 60_000).toISOString();
+    state.contentTypes["Audit.General"].doneBlobs = {};
+    fs.writeFileSync(cp, JSON.stringify(state));
+    api.calls = [];
+    await run();
+    const reset = logs.filter((l) => l.includes("cause=checkpoint_reset"));
+    assert.equal(reset.length, 1);
+    assert.match(reset[0], /^WARN Checkpoint reset \(the committed end 2026-11-20T12:30:00\.000Z is past the Activity API's clock\)/);
+    assert.ok(api.calls.includes("blob b1"), "listed and fetched again");
+    assert.equal(sink.events.length, 1, "its record was already written: skipped");
+    const after = JSON.parse(fs.readFileSync(cp, "utf8"));
+    assert.ok(Date.parse(after.contentTypes["Audit.General"].committedEnd) <= NOW.getTime());
+  });
+
+  it("a committed end up to a minute past the API's clock is kept", async () => {
+    await run();
+    const cp = path.join(dir, "contoso.json");
+    const state = JSON.parse(fs.readFileSync(cp, "utf8"));
+    state.contentTypes["Audit.General"].committedEnd = new Date(NOW.getTime() + 60_000).toISOString();
+    fs.writeFileSync(cp, JSON.stringify(state));
+    await run();
+    assert.equal(logs.filter((l) => l.includes("cause=checkpoint_reset")).length, 0);
+  });
 });
