@@ -321,4 +321,53 @@ describe("collect", () => {
     await run();
     assert.equal(logs.filter((l) => l.includes("cause=checkpoint_reset")).length, 0);
   });
+  it("does nothing while another live run holds the input's lock, and says who holds it", async () => {
+    const holder = { pid: 1, startedAt: "2026-11-20T11:00:00Z" };
+    fs.writeFileSync(path.join(dir, "contoso.lock"), JSON.stringify(holder));
+    const result = await run();
+    assert.deepEqual(result, { summaries: [], aborted: false, alreadyRunning: holder });
+    assert.deepEqual(api.calls, []);
+    assert.deepEqual(logs, [
+      "WARN Another run of this input is still working (pid 1, since 2026-11-20T11:00:00Z); this run does nothing. If that process is gone, the next run takes its lock over cause=already_running pid=1",
+    ]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "contoso.lock"), "utf8")), holder);
+  });
+
+  it("stops before any request when the checkpoint folder cannot hold its lock", async () => {
+    const result = await run({ checkpointDir: path.join(dir, "missing") });
+    assert.equal(result.fatal?.cause, "checkpoint_unwritable");
+    assert.deepEqual(result.fatal?.fields, { path: path.join(dir, "missing", "contoso.lock"), os_error: "ENOENT" });
+    assert.match(result.fatal?.message ?? "", /^Cannot write the input's state \(cannot write .*contoso\.lock: .*\); the run stopped before sending more events/);
+    assert.deepEqual(api.calls, []);
+  });
+
+  it("stops before any request when the checkpoint cannot be written, and frees the lock", async () => {
+    fs.mkdirSync(path.join(dir, "contoso.json.tmp"));
+    api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()] }];
+    const result = await run();
+    assert.equal(result.fatal?.cause, "checkpoint_unwritable");
+    assert.equal(result.fatal?.fields?.os_error, "EISDIR");
+    assert.deepEqual(api.calls, []);
+    assert.equal(sink.events.length, 0);
+    assert.equal(fs.existsSync(path.join(dir, "contoso.lock")), false);
+  });
+
+  it("an unexpected error ends the run as collector_error, and the state is still saved", async () => {
+    api.listSubscriptions = async () => {
+      throw new Error("boom");
+    };
+    const result = await run();
+    assert.deepEqual(result.fatal && { cause: result.fatal.cause, message: result.fatal.message }, { cause: "collector_error", message: "boom" });
+    assert.deepEqual(result.summaries, []);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, "contoso.json"), "utf8")).tenantId, config().tenantId);
+  });
+
+  it("logs one run_summary per content type with its counts", async () => {
+    api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record(), record()] }];
+    const result = await run();
+    assert.equal(result.fatal, undefined);
+    const summaries = logs.filter((l) => l.startsWith("INFO run_summary"));
+    assert.equal(summaries.length, 1);
+    assert.match(summaries[0], /content_type=Audit\.General blobs=1 records=2 duplicates_dropped=0 filtered=0 expired=0 unparsed=0 pending=0 lag_seconds=\d+ errors=0 windows=\d+ complete=true/);
+  });
 });
