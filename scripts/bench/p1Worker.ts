@@ -1,22 +1,21 @@
 // P1 worker, run as its own process with stdout a pipe the parent reads (as splunkd reads a
-// modular input). Mode `ours`: the collector's chain on each blob (64 KiB chunks -> splitter ->
-// mapRecord -> idKey -> KeySet -> XmlEventWriter, batches as collect.ts cuts them). Mode
+// modular input). Mode `ours`: the collector's own record pipeline (src/collector/recordStream.ts:
+// splitter -> mapRecord -> idKey -> XmlEventWriter, batches cut at the collector's defaults) on
+// each blob in 64 KiB chunks, an in-memory KeySet as the Id store. Mode
 // `limit`: the physical limit: JSON.parse of the same blob bytes plus one write of the same
 // output bytes. `limit-text`: the same, but the output is written as the JavaScript string it
 // is made as, so its UTF-8 encoding is timed too. Blob files are read, and the limit's output
 // prepared, before the clock starts.
 // Usage: p1Worker.ts ours|limit|limit-text <blob file>... ; stderr `RESULT {records, seconds, cpuSeconds}`.
 import * as fs from "node:fs";
-import { JsonArraySplitter } from "../../src/collector/blobSplitter";
-import { KeySet, idKey } from "../../src/collector/dedupe";
-import { mapRecord, type MapContext } from "../../src/collector/mapper";
-import type { SplunkEvent } from "../../src/splunk/event";
+import { KeySet } from "../../src/collector/dedupe";
+import type { MapContext } from "../../src/collector/mapper";
+import { emptyNotes, streamRecords, type RecordCounts } from "../../src/collector/recordStream";
 import { formatEvent, XmlEventWriter } from "../../src/splunk/eventWriter";
+import { writerOutlet } from "../../test/lib/recordOutlet";
 import { BENCH_TENANT } from "./corpus";
 
 const CHUNK = 64 * 1024; // a typical HTTP body chunk
-const BATCH_EVENTS = 500; // collect.ts defaults
-const BATCH_BYTES = 1 << 20;
 
 const ctx: MapContext = {
   stanza: "defender_o365_activity://bench",
@@ -25,49 +24,38 @@ const ctx: MapContext = {
   recordTypes: new Set(),
 };
 
+function* chunks(blob: Buffer): Generator<Buffer> {
+  for (let at = 0; at < blob.length; at += CHUNK) yield blob.subarray(at, at + CHUNK);
+}
+
 async function ours(blobs: Buffer[]): Promise<number> {
   const writer = new XmlEventWriter(process.stdout);
   const seen = new KeySet(blobs.length * 256);
-  let records = 0;
+  // One batch on the wire at a time, as the modular input's sink.
+  const outlet = writerOutlet(writer, (key) => seen.add(key));
+  const counts: RecordCounts = { records: 0, filtered: 0, duplicatesDropped: 0 };
   for (const blob of blobs) {
-    const splitter = new JsonArraySplitter();
-    let batch: SplunkEvent[] = [];
-    let bytes = 0;
-    for (let at = 0; at < blob.length; at += CHUNK) {
-      for (const raw of splitter.push(blob.subarray(at, at + CHUNK))) {
-        const text = raw.toString("utf8");
-        const mapped = mapRecord(text, ctx);
-        if (mapped.kind !== "event") throw new Error("corpus record not mapped");
-        records++; // every record of the corpus counts, duplicates dropped too
-        if (!seen.add(idKey(mapped.id, text))) continue;
-        batch.push(mapped.event);
-        bytes += text.length;
-        if (batch.length >= BATCH_EVENTS || bytes >= BATCH_BYTES) {
-          await writer.write(batch);
-          batch = [];
-          bytes = 0;
-        }
-      }
-    }
-    splitter.end();
-    await writer.write(batch);
+    const notes = emptyNotes();
+    await streamRecords(chunks(blob), ctx, outlet, counts, notes);
+    if (counts.filtered > 0 || notes.unparsed.count > 0) throw new Error("corpus record not mapped");
   }
   await writer.close();
-  return records;
+  return counts.records + counts.duplicatesDropped; // every record of the corpus counts, duplicates dropped too
 }
 
 /** What our pipeline writes for each blob (duplicates dropped), prepared untimed. */
-function expectedOutput(blobs: Buffer[]): string[] {
+async function expectedOutput(blobs: Buffer[]): Promise<string[]> {
   const seen = new KeySet(blobs.length * 256);
-  return blobs.map((blob) => {
-    let out = "";
-    for (const raw of new JsonArraySplitter().push(blob)) {
-      const text = raw.toString("utf8");
-      const mapped = mapRecord(text, ctx);
-      if (mapped.kind === "event" && seen.add(idKey(mapped.id, text))) out += formatEvent(mapped.event) + "\n";
-    }
-    return out;
-  });
+  let out = "";
+  const outlet = writerOutlet({ write: async (events) => void (out += events.map((e) => formatEvent(e) + "\n").join("")) }, (key) => seen.add(key));
+  const counts: RecordCounts = { records: 0, filtered: 0, duplicatesDropped: 0 };
+  const texts: string[] = [];
+  for (const blob of blobs) {
+    out = "";
+    await streamRecords([blob], ctx, outlet, counts, emptyNotes());
+    texts.push(out);
+  }
+  return texts;
 }
 
 /** One write, resolved on its callback (and 'drain' when the pipe is full). */
@@ -79,7 +67,7 @@ function writeOnce(output: Buffer | string): Promise<void> {
 }
 
 async function limit(blobs: Buffer[], asText: boolean): Promise<{ records: number; start: bigint; cpu: NodeJS.CpuUsage }> {
-  const texts = expectedOutput(blobs);
+  const texts = await expectedOutput(blobs);
   const outputs = asText ? texts : texts.map((t) => Buffer.from(t, "utf8"));
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();

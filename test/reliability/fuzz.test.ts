@@ -1,5 +1,6 @@
 // Fuzz: hostile records (fuzz/hostileRecords.ts) serialised into blobs (invalid UTF-8 included),
-// cut at random places, pushed through splitter -> mapper -> dedupe key -> XML event writer, and
+// cut at random places, pushed through the collector's record pipeline (splitter -> mapper ->
+// dedupe key, src/collector/recordStream.ts) into the XML event writer, and
 // read back by a strict XML parser: the stream never breaks, each event's data parses back to its record, and
 // records without a usable time are still delivered, with a WARN from the collector.
 // 1,000 records here; 10,000 under SOAK=1. FUZZ_SEED=<n> replays a run.
@@ -8,13 +9,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
-import { JsonArraySplitter } from "../../src/collector/blobSplitter";
 import { collect } from "../../src/collector/collect";
-import { ID_BYTES, idKey } from "../../src/collector/dedupe";
-import { mapRecord, type MapContext } from "../../src/collector/mapper";
-import type { SplunkEvent } from "../../src/splunk/event";
+import { ID_BYTES } from "../../src/collector/dedupe";
+import type { MapContext } from "../../src/collector/mapper";
+import { emptyNotes, streamRecords, type RecordCounts } from "../../src/collector/recordStream";
 import { XmlEventWriter } from "../../src/splunk/eventWriter";
 import { createLogger } from "../../src/splunk/logger";
+import { writerOutlet } from "../lib/recordOutlet";
 import { testConfig } from "../lib/testConfig";
 import { Rng } from "../simulator/generator/prng";
 import { FakeApi } from "../unit/collector/fakeApi";
@@ -81,23 +82,18 @@ describe(`fuzz: ${RECORDS} hostile records (FUZZ_SEED=${SEED})`, function () {
     const ctx: MapContext = { stanza: STANZA, tenantId: TENANT, contentType: "Audit.General", recordTypes: new Set() };
     const { out, text } = capture();
     const writer = new XmlEventWriter(out);
+    const outlet = writerOutlet(writer, (key) => {
+      assert.equal(key.length, ID_BYTES);
+      return true;
+    });
+    const counts: RecordCounts = { records: 0, filtered: 0, duplicatesDropped: 0 };
     for (const blob of blobs) {
-      const splitter = new JsonArraySplitter();
-      const events: SplunkEvent[] = [];
-      for (const chunk of randomChunks(wireBlob(blob, rng), rng)) {
-        for (const raw of splitter.push(chunk)) {
-          const recordText = raw.toString("utf8");
-          const mapped = mapRecord(recordText, ctx);
-          assert.equal(mapped.kind, "event", `seed ${SEED}: a record was not mapped to an event`);
-          if (mapped.kind !== "event") continue;
-          assert.equal(idKey(mapped.id, recordText).length, ID_BYTES);
-          assert.equal(mapped.timeProblem !== undefined, mapped.event.time === undefined, "a missing time is always reported");
-          events.push(mapped.event);
-        }
-      }
-      splitter.end();
-      await writer.write(events);
+      const notes = emptyNotes();
+      await streamRecords(randomChunks(wireBlob(blob, rng), rng), ctx, outlet, counts, notes);
+      assert.equal(notes.unparsed.count, 0, `seed ${SEED}: a record was not mapped to an event`);
+      assert.equal(notes.badTime.count, blob.filter((h) => h.time === undefined).length, "a missing time is always reported");
     }
+    assert.deepEqual([counts.records, counts.filtered, counts.duplicatesDropped], [blobs.flat().length, 0, 0]);
     await writer.close();
     assertDelivered(parseEventStream(text()), blobs.flat(), "Audit.General");
   });
