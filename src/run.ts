@@ -1,9 +1,10 @@
 // Run mode for one stanza: secrets -> Activity API client -> collector (the one-way flow of
 // docs/architecture.md). Returns the process exit code: non-zero only for faults a user must fix.
 import { BACKOFF_DEFAULTS } from "./api/backoff";
-import { createActivityApi } from "./api/factory";
+import { createActivityApi, type ApiFactoryOptions } from "./api/factory";
 import { collect } from "./collector/collect";
 import { blobRetryDelayMs } from "./collector/defaults";
+import type { WindowSettings } from "./collector/windows";
 import type { InputConfig } from "./config/inputConfig";
 import { FaultError } from "./errors/faultError";
 import { createGraphClient, type GraphClient } from "./graph/factory";
@@ -40,6 +41,10 @@ export interface CollectorContext {
   logger: Logger;
   sink: EventSink;
   signal: AbortSignal;
+  /** Timeouts and extra trusted CAs for the Activity API (a private CA, as the benchmarks' simulator has); unset in production. */
+  http?: ApiFactoryOptions["http"];
+  /** How windows are planned; the collector's defaults when unset. */
+  windowSettings?: WindowSettings;
 }
 
 /** The Graph client of a graph_backfill input; a setup fault is logged and the run goes on without it (its spans wait in the checkpoint). */
@@ -76,6 +81,7 @@ export async function runCollector(ctx: CollectorContext): Promise<number> {
   const api = createActivityApi(config, secrets, logger, {
     backoff: { baseMs: BACKOFF_DEFAULTS.baseMs * scale, capMs: BACKOFF_DEFAULTS.capMs * scale },
     stop: signal,
+    http: ctx.http,
   });
   const graph = graphClient(ctx, scale);
   try {
@@ -87,6 +93,7 @@ export async function runCollector(ctx: CollectorContext): Promise<number> {
       checkpointDir: ctx.checkpointDir,
       signal,
       blobRetryDelayMs: (n) => blobRetryDelayMs(n) * scale,
+      windowSettings: ctx.windowSettings,
       graph: graph && { graph: graph.http, poll: { delayMs: (n) => defaultPollDelayMs(n) * scale } },
     });
     const total = (key: "records" | "blobs" | "duplicatesDropped" | "errors" | "unparsed" | "pending"): number => result.summaries.reduce((n, s) => n + s[key], 0);

@@ -5,8 +5,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createActivityApi } from "../../src/api/factory";
-import { collect } from "../../src/collector/collect";
 import { DEFAULT_WINDOW_SETTINGS, HOUR_MS } from "../../src/collector/windows";
 import {
   DEFAULT_CLIENT_ID,
@@ -22,6 +20,7 @@ import { API_KINDS } from "../../test/simulator/faults";
 import type { SplunkEvent } from "../../src/splunk/event";
 import type { EventSink } from "../../src/splunk/eventSink";
 import { createLogger } from "../../src/splunk/logger";
+import { runCollector } from "../../src/run";
 import { testConfig } from "../../test/lib/testConfig";
 import { startWorld, type World } from "../../test/lib/world";
 import { fmt, int, type BenchContext, type BenchPart, type PartResult } from "./part";
@@ -102,28 +101,27 @@ async function taStyleRun(world: World, backfillHours: number): Promise<DrainFig
     apiUrl: world.sim.url,
     authorityUrl: world.sim.url,
   });
-  const logger = createLogger(() => undefined);
-  const api = createActivityApi(config, { clientSecret: DEFAULT_CLIENT_SECRET }, logger, { http: { ca: world.sim.caPem } });
   let records = 0;
   const sink: EventSink = {
     write: async (events: readonly SplunkEvent[]) => void (records += events.length),
     close: async () => undefined,
   };
+  const errors: string[] = [];
   const from = world.sim.requestLog.length;
   const started = process.hrtime.bigint();
   try {
-    const result = await collect({
+    const code = await runCollector({
       config,
-      api,
-      sink,
-      logger,
+      secrets: { clientSecret: DEFAULT_CLIENT_SECRET },
       checkpointDir: dir,
+      logger: createLogger((line) => void (line.startsWith("ERROR ") && errors.push(line))),
+      sink,
       signal: new AbortController().signal,
+      http: { ca: world.sim.caPem },
       windowSettings: { ...DEFAULT_WINDOW_SETTINGS, maxWindowMs: HOUR_MS },
     });
-    if (result.fatal) throw new Error(`TA-style run failed: ${result.fatal.message}`);
+    if (code !== 0) throw new Error(`TA-style run failed: ${errors.join("; ")}`);
   } finally {
-    await api.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
