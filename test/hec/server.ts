@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { createTlsMaterial } from "../simulator/certificates";
+import { mulberry32 } from "../lib/seededRandom";
 
 /** hec.md section 2, as HEC words it. */
 const ANSWERS = {
@@ -108,17 +109,6 @@ export interface HecStandIn {
 
 export const HEC_TOKEN = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
-/** Small deterministic PRNG (mulberry32), so a seeded run misbehaves the same way each time. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Splits concatenated JSON objects (hec.md 1.2); undefined when the text is not that. */
 export function splitObjects(text: string): string[] | undefined {
@@ -156,7 +146,7 @@ export async function startHec(options: HecOptions = {}): Promise<HecStandIn> {
   const caFile = join(dir, "ca.pem");
   writeFileSync(caFile, tls.caPem);
   const tokens = options.tokens ?? { [HEC_TOKEN]: { ack: true } };
-  const random = prng(options.seed ?? 7);
+  const random = mulberry32(options.seed ?? 7);
   let faults: HecFaults = { ...options.faults };
   const indexed: IndexedEvent[] = [];
   const requestLog: HecLogEntry[] = [];

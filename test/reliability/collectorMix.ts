@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { DEFAULT_TENANT_ID, defaultTenant, type Faults } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, startWorld, type World } from "../lib/world";
+import { seededRandom } from "../lib/seededRandom";
 
 const CT = "Audit.General";
 const UNPARSED = "defender_o365:unparsed";
@@ -17,14 +18,6 @@ const DISK_FAULT = path.join(__dirname, "..", "harness", "diskFault.cjs");
 /** The stdout sink's batch (src/splunk/eventWriter.ts STDOUT_BATCH_LIMIT): what one stopped run may repeat. */
 const BATCH = 100;
 
-/** Seeded, so a failure can be replayed with the printed seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 export interface MixReport {
   seed: number;
@@ -39,7 +32,7 @@ export interface MixReport {
 }
 
 export async function runCollectorMix(rounds: number, seed = Number(process.env.MIX_SEED ?? Date.now() % 1e9)): Promise<MixReport> {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const skew = pick([-10_800, 10_800]);
   const world: World = await startWorld({ simulator: { tenants: [], pageSize: 10, seed: 7 } });

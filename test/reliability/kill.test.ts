@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { DEFAULT_TENANT_ID, defaultTenant } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, startWorld, type World } from "../lib/world";
+import { seededRandom } from "../lib/seededRandom";
 
 const KILLS = process.env.SOAK ? 60 : 12;
 /** When each kill lands, in turn. */
@@ -17,14 +18,6 @@ const MOMENTS = ["token", "listing", "blob", "write", "commit", "random"] as con
 type Moment = (typeof MOMENTS)[number];
 const BATCH = 100;
 
-/** Seeded, so a failure can be replayed with the printed seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe(`kill test: ${KILLS} SIGKILLs, at each moment in turn`, function () {
   this.timeout(KILLS * 10_000 + 60_000);
@@ -33,7 +26,7 @@ describe(`kill test: ${KILLS} SIGKILLs, at each moment in turn`, function () {
 
   it("loses nothing and repeats at most one batch per kill", async () => {
     const seed = Number(process.env.KILL_SEED ?? Date.now() % 1e9);
-    const random = rng(seed);
+    const random = seededRandom(seed);
     const note = `seed ${seed} (replay with KILL_SEED=${seed})`;
     world = await startWorld({
       simulator: {

@@ -6,21 +6,11 @@ import { PassThrough } from "node:stream";
 import { XmlEventWriter } from "../../../src/splunk/eventWriter";
 import type { SplunkEvent } from "../../../src/splunk/event";
 import { EventStreamParser, type StreamEvent } from "../../harness/eventStream";
+import { mulberry32 } from "../../lib/seededRandom";
 
 const SEED = 0x5eed0365;
 const COUNT = 10_000;
 
-/** mulberry32: small, fast, good enough to spread cases; deterministic per seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE = ["]]>", "</data>", "</event></stream>", "<![CDATA[", "&amp;", "&#0;", "\r\n", "\r", '"', "\\", "<done/>", "\u2028", "\u0085"];
 
@@ -55,7 +45,7 @@ function rawJson(value: string): string {
 
 describe("splunk/eventWriter property: hostile data never breaks the stream", () => {
   it(`keeps ${COUNT} random strings well-formed and JSON round-tripping (seed ${SEED})`, async () => {
-    const next = rng(SEED);
+    const next = mulberry32(SEED);
     const values = Array.from({ length: COUNT }, () => randomString(next));
     const out = new PassThrough();
     const events: StreamEvent[] = [];
