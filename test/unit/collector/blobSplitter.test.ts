@@ -57,3 +57,69 @@ describe("JsonArraySplitter", () => {
     assert.throws(() => split("[,{}]", 100), /unexpected ','/);
   });
 });
+
+describe("JsonArraySplitter edge forms", () => {
+  /** Feeds the text cut at one point, so every element and escape sits across a chunk edge once. */
+  const cutAt = (text: string, at: number): string[] => {
+    const s = new JsonArraySplitter();
+    const bytes = Buffer.from(text, "utf8");
+    const out = [...s.push(bytes.subarray(0, at)), ...s.push(bytes.subarray(at))].map((b) => b.toString("utf8"));
+    s.end();
+    return out;
+  };
+  const everyCut = (text: string, expected: string[]): void => {
+    for (let at = 0; at <= Buffer.byteLength(text); at++) assert.deepEqual(cutAt(text, at), expected, `cut at byte ${at}`);
+  };
+
+  it("takes tabs, carriage returns and newlines as space before, between, inside and after the elements", () => {
+    everyCut("\t\r\n[\t1\r,\n2\t,\r{\"a\":\t1}\n,\ttrue\r]\r\n\t", ["1", "2", '{"a":\t1}', "true"]);
+  });
+
+  it("ends scalar elements at the array's closing bracket", () => {
+    everyCut("[1,-2.5e3,null]", ["1", "-2.5e3", "null"]);
+    everyCut("[false]", ["false"]);
+  });
+
+  it("returns empty strings, escaped quotes and backslash runs intact across every chunk edge", () => {
+    const elements = ['""', '"a\\""', '"\\\\"', '"\\\\\\"x"', '{"k":"\\\\","l":["]","\\"",[]],"m":{}}', "[[1,[2]],[]]", '"\\\\\\\\"'];
+    for (const e of elements) assert.doesNotThrow(() => JSON.parse(e), e);
+    everyCut(`[${elements.join(",")}]`, elements);
+    everyCut(`[ ${elements.join(" , ")} ]`, elements);
+  });
+
+  it("finds a string's end in a chunk that also ends inside an escape, for every pair of cuts", () => {
+    const elements = ['"ab"', '"c\\"d"', '"\\\\"'];
+    const text = `[${elements.join(",")}]`;
+    const bytes = Buffer.from(text);
+    for (let a = 0; a <= bytes.length; a++) {
+      for (let b = a; b <= bytes.length; b++) {
+        const s = new JsonArraySplitter();
+        const out = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)].flatMap((c) => s.push(c).map((e) => e.toString()));
+        s.end();
+        assert.deepEqual(out, elements, `cuts at ${a} and ${b}`);
+      }
+    }
+  });
+
+  it("accepts an empty array with space inside, in any cut", () => {
+    everyCut(" [ \r\n\t] ", []);
+  });
+
+  it("rejects an element glued to the one before it", () => {
+    assert.throws(() => split('[{"a":1}{"b":2}]', 100), /expected ',' or '\]' between records at byte 8/);
+    assert.throws(() => split('["x"y]', 100), /expected ',' or '\]' between records at byte 4/);
+    assert.throws(() => split("[[1][2]]", 100), /expected ',' or '\]' between records at byte 4/);
+  });
+
+  it("rejects data after the array, naming its byte offset across chunks", () => {
+    assert.throws(() => split('[{"a":1}] x', 3), (err: Error) => err instanceof BlobFormatError && err.name === "BlobFormatError" && err.message === "data after the end of the array at byte 10");
+    assert.throws(() => split("[] []", 2), /data after the end of the array at byte 3/);
+  });
+
+  it("says how many bytes a truncated blob had", () => {
+    const s = new JsonArraySplitter();
+    s.push(Buffer.from('[{"a":1},'));
+    s.push(Buffer.from('{"b":'));
+    assert.throws(() => s.end(), { name: "BlobFormatError", message: "blob ended before its closing ']' after 14 bytes (truncated)" });
+  });
+});
