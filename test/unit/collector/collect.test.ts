@@ -6,23 +6,17 @@ import { ActivityApiError } from "../../../src/api/errors";
 import { parseApiError } from "../../../src/api/client";
 import { collect } from "../../../src/collector/collect";
 import type { CollectOptions } from "../../../src/collector/collectorRun";
+import { StateWriteError } from "../../../src/collector/stateFile";
+import type { GraphHttp } from "../../../src/graph/http";
 import type { InputConfig } from "../../../src/config/inputConfig";
 import type { SplunkEvent } from "../../../src/splunk/event";
 import type { EventSink } from "../../../src/splunk/eventSink";
 import { createLogger } from "../../../src/splunk/logger";
 import { testConfig } from "../../lib/testConfig";
-import { FakeApi } from "./fakeApi";
+import { FakeApi, MemorySink } from "./fakeApi";
 
 const NOW = new Date("2026-11-20T12:00:00.000Z");
 const hoursAgo = (h: number): Date => new Date(NOW.getTime() - h * 3_600_000);
-
-class MemorySink implements EventSink {
-  events: SplunkEvent[] = [];
-  async write(events: readonly SplunkEvent[]): Promise<void> {
-    this.events.push(...events);
-  }
-  async close(): Promise<void> {}
-}
 
 const config = (over: Partial<InputConfig> = {}): InputConfig => testConfig({ clientSecret: "s", maxConcurrency: 3, ...over });
 
@@ -335,6 +329,7 @@ describe("collect", () => {
 
   it("stops before any request when the checkpoint folder cannot hold its lock", async () => {
     const result = await run({ checkpointDir: path.join(dir, "missing") });
+    assert.deepEqual([result.summaries, result.aborted], [[], false]);
     assert.equal(result.fatal?.cause, "checkpoint_unwritable");
     assert.deepEqual(result.fatal?.fields, { path: path.join(dir, "missing", "contoso.lock"), os_error: "ENOENT" });
     assert.match(result.fatal?.message ?? "", /^Cannot write the input's state \(cannot write .*contoso\.lock: .*\); the run stopped before sending more events/);
@@ -369,5 +364,280 @@ describe("collect", () => {
     const summaries = logs.filter((l) => l.startsWith("INFO run_summary"));
     assert.equal(summaries.length, 1);
     assert.match(summaries[0], /content_type=Audit\.General blobs=1 records=2 duplicates_dropped=0 filtered=0 expired=0 unparsed=0 pending=0 lag_seconds=\d+ errors=0 windows=\d+ complete=true/);
+  });
+
+  describe("a content type's part", () => {
+    const cp = () => JSON.parse(fs.readFileSync(path.join(dir, "contoso.json"), "utf8")).contentTypes["Audit.General"];
+    const GARBLED = "expected ',' or ']' between records at byte 15";
+
+    it("warns about a blob kept pending with its attempts, expiry and content type", async () => {
+      api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()], failures: ["garbled", "garbled", "garbled", "garbled"] }];
+      await run({}, { maxConcurrency: 1 });
+      assert.deepEqual(logs.filter((l) => l.includes("cause=blob_pending")), [
+        `WARN Blob b1 still fails after 4 attempts (${GARBLED}); it is kept as pending and every later run tries it first, until it expires 2026-11-27T07:00:00.000Z content_type=Audit.General cause=blob_pending content_id=b1 attempts=4`,
+      ]);
+    });
+
+    it("reports expired content in full", async () => {
+      api.blobs = [{ contentType: "Audit.General", contentId: "old", created: hoursAgo(5), records: [record()], failures: ["expired"] }];
+      await run();
+      assert.deepEqual(logs.filter((l) => l.includes("cause=content_expired")), [
+        "WARN Blob old (created 2026-11-20T07:00:00.000Z) is no longer available (AF20051: content expired): its records are lost; collection ran more than 7 days behind content_type=Audit.General cause=content_expired content_id=old lost_start=2026-11-20T07:00:00.000Z lost_end=2026-11-27T07:00:00.000Z",
+      ]);
+    });
+
+    it("reports a pending blob lost at the very instant it expires, without requesting it", async () => {
+      api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()], failures: ["garbled", "garbled", "garbled", "garbled"] }];
+      await run({}, { maxConcurrency: 1 });
+      api.calls = [];
+      const r = await run({ now: () => new Date(hoursAgo(5).getTime() + 7 * 86_400_000) });
+      assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")), []);
+      assert.deepEqual([r.summaries[0].expired, r.summaries[0].pending], [1, 0]);
+      assert.deepEqual(logs.filter((l) => l.includes("cause=content_expired")), [
+        `WARN Blob b1 (created 2026-11-20T07:00:00.000Z) is no longer available (it expired 2026-11-27T07:00:00.000Z while pending after 4 attempts; last error: ${GARBLED}): its records are lost; collection ran more than 7 days behind content_type=Audit.General cause=content_expired content_id=b1 lost_start=2026-11-20T07:00:00.000Z lost_end=2026-11-27T07:00:00.000Z`,
+      ]);
+      assert.deepEqual(cp().pending, []);
+    });
+
+    it("fetches a blob listed twice, or listed again in the overlap after it was written or while pending, once", async () => {
+      const twice = { contentType: "Audit.General", contentId: "b3", created: hoursAgo(2), records: [record()] };
+      api.blobs = [
+        { contentType: "Audit.General", contentId: "b1", created: hoursAgo(0.5), records: [record()] },
+        { contentType: "Audit.General", contentId: "b2", created: hoursAgo(0.5), records: [record()], failures: ["garbled", "garbled", "garbled", "garbled", "garbled"] },
+        twice,
+        twice,
+      ];
+      await run({}, { maxConcurrency: 1 });
+      assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")).sort(), ["blob b1", "blob b2", "blob b2", "blob b2", "blob b2", "blob b3"]);
+      api.calls = [];
+      const r = await run({ now: () => new Date(NOW.getTime() + 600_000) }, { maxConcurrency: 1 });
+      assert.ok(api.calls.some((c) => c.startsWith("content")), "the overlap is listed again");
+      assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")), ["blob b2"], "only the pending blob's one attempt");
+      assert.equal(r.summaries[0].pending, 1);
+    });
+
+    it("stops the content type when the sink fails: nothing more is fetched and its window stays open", async () => {
+      api.blobs = [
+        { contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()] },
+        { contentType: "Audit.General", contentId: "b2", created: hoursAgo(4), records: [record()] },
+      ];
+      sink.onWrite = () => {
+        throw new Error("disk full");
+      };
+      const r = await run({}, { maxConcurrency: 1 });
+      assert.deepEqual(r.fatal && { cause: r.fatal.cause, message: r.fatal.message }, { cause: "collector_error", message: "disk full" });
+      assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")), ["blob b1"]);
+      assert.deepEqual([r.summaries[0].windows, r.summaries[0].errors, r.summaries[0].complete], [0, 1, false]);
+      assert.equal(cp().committedEnd, undefined);
+      assert.deepEqual(cp().doneBlobs, {});
+    });
+
+    it("logs a fault that outlasted the client's retries, and leaves the run's outcome clean for the next run", async () => {
+      api.listErrors = [new ActivityApiError("service unavailable", 503, "AF50000")];
+      const r = await run();
+      assert.equal(r.fatal, undefined);
+      assert.deepEqual(logs.filter((l) => l.startsWith("ERROR")), [
+        "ERROR Collection stopped after retries: service unavailable; the next run resumes from the last committed window content_type=Audit.General cause=transient code=AF50000 status=503",
+      ]);
+      assert.deepEqual([r.summaries[0].errors, r.summaries[0].complete, r.summaries[0].windows], [1, false, 0]);
+    });
+
+    it("ends the run on an unexpected error while listing", async () => {
+      api.listContent = async function* () {
+        yield* [];
+        throw new Error("boom");
+      };
+      const r = await run();
+      assert.deepEqual(r.fatal && { cause: r.fatal.cause, message: r.fatal.message }, { cause: "collector_error", message: "boom" });
+      assert.deepEqual(logs.filter((l) => l.startsWith("ERROR")), ["ERROR boom cause=collector_error"]);
+      assert.equal(r.summaries[0].errors, 1);
+    });
+
+    it("counts no error and records no fault when SIGTERM stops it", async () => {
+      const ctl = new AbortController();
+      api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record(), record()] }];
+      sink.onWrite = () => ctl.abort();
+      const r = await run({ signal: ctl.signal });
+      assert.deepEqual([r.aborted, r.fatal, r.summaries[0].errors], [true, undefined, 0]);
+      assert.deepEqual(logs.filter((l) => l.startsWith("ERROR")), []);
+    });
+  });
+
+  describe("the run's steps", () => {
+    const cpFile = () => path.join(dir, "contoso.json");
+    const blob = (contentType: string, contentId: string, records: object[]) => ({ contentType, contentId, created: hoursAgo(5), records });
+
+    it("moves a damaged checkpoint aside with a WARN naming where, and collects again", async () => {
+      fs.writeFileSync(cpFile(), "{not json");
+      api.blobs = [blob("Audit.General", "b1", [record()])];
+      const r = await run();
+      const reset = logs.filter((l) => l.includes("cause=checkpoint_reset"));
+      assert.equal(reset.length, 1);
+      const moved = `${cpFile()}.damaged-${NOW.getTime()}`;
+      assert.match(reset[0], /^WARN Checkpoint reset \(checkpoint file is damaged: .*\); collecting again from backfill_hours, already written records are still skipped cause=checkpoint_reset moved_to=/);
+      assert.ok(reset[0].endsWith(`moved_to=${moved}`));
+      assert.equal(fs.readFileSync(moved, "utf8"), "{not json");
+      assert.equal(r.summaries[0].records, 1);
+    });
+
+    it("keeps written record keys under the run's own clock's day", async () => {
+      api.blobs = [blob("Audit.General", "b1", [record()])];
+      await run();
+      assert.deepEqual(fs.readdirSync(path.join(dir, "contoso.ids")).filter((f) => f.endsWith(".ids")), ["2026-11-20.ids"]);
+    });
+
+    it("records no fault when SIGTERM breaks the subscription step", async () => {
+      const ctl = new AbortController();
+      api.listSubscriptions = async () => {
+        ctl.abort();
+        throw new Error("The operation was aborted");
+      };
+      const r = await run({ signal: ctl.signal });
+      assert.deepEqual([r.aborted, r.fatal, r.summaries], [true, undefined, []]);
+      assert.deepEqual(logs.filter((l) => l.startsWith("ERROR")), []);
+    });
+
+    it("splits the client's byte counters between content types, in the run summaries", async () => {
+      api.subscriptions.push({ contentType: "Audit.Exchange", status: "enabled", webhook: null });
+      const general = [record(), record()];
+      const exchange = [record()];
+      api.blobs = [blob("Audit.General", "g1", general), blob("Audit.Exchange", "x1", exchange)];
+      const r = await run({}, { contentTypes: ["Audit.General", "Audit.Exchange"] });
+      const sizes = [JSON.stringify(general).length, JSON.stringify(exchange).length];
+      assert.deepEqual(r.summaries.map((s) => [s.contentType, s.bytesReceived, s.bytesDecoded]), [
+        ["Audit.General", sizes[0], sizes[0]],
+        ["Audit.Exchange", sizes[1], sizes[1]],
+      ]);
+      const lines = logs.filter((l) => l.startsWith("INFO run_summary"));
+      assert.ok(lines[1].includes(`content_type=Audit.Exchange `) && lines[1].endsWith(`bytes_received=${sizes[1]} bytes_decoded=${sizes[1]}`), lines[1]);
+    });
+
+    it("starts no further content type once the run is halted", async () => {
+      const ctl = new AbortController();
+      api.subscriptions.push({ contentType: "Audit.Exchange", status: "enabled", webhook: null });
+      api.blobs = [blob("Audit.General", "g1", [record()]), blob("Audit.Exchange", "x1", [record()])];
+      sink.onWrite = () => ctl.abort();
+      const r = await run({ signal: ctl.signal }, { contentTypes: ["Audit.General", "Audit.Exchange"] });
+      assert.deepEqual(r.summaries.map((s) => s.contentType), ["Audit.General"]);
+      assert.ok(!api.calls.some((c) => c.includes("Audit.Exchange") && !c.startsWith("start")));
+    });
+
+    it("reports a write failure that SIGTERM overtook, from the final drain", async () => {
+      const ctl = new AbortController();
+      api.blobs = [blob("Audit.General", "b1", [record()])];
+      sink.onWrite = () => {
+        ctl.abort();
+        throw new Error("disk full");
+      };
+      const r = await run({ signal: ctl.signal });
+      assert.equal(r.aborted, true);
+      assert.deepEqual(r.fatal && { cause: r.fatal.cause, message: r.fatal.message }, { cause: "collector_error", message: "disk full" });
+      assert.deepEqual(logs.filter((l) => l.startsWith("ERROR")), ["ERROR disk full cause=collector_error"]);
+    });
+
+    it("saves the state as the run leaves it, so blobs finished before SIGTERM are not fetched again", async () => {
+      const ctl = new AbortController();
+      api.blobs = [blob("Audit.General", "b1", [record()]), { ...blob("Audit.General", "b2", [record()]), created: hoursAgo(4) }];
+      let writes = 0;
+      sink.onWrite = () => void (++writes === 2 && ctl.abort());
+      await run({ signal: ctl.signal }, { maxConcurrency: 1 });
+      assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(cpFile(), "utf8")).contentTypes["Audit.General"].doneBlobs), ["b1"]);
+      api.calls = [];
+      sink.onWrite = undefined;
+      await run({}, { maxConcurrency: 1 });
+      assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")), ["blob b2"]);
+    });
+
+    it("ends the run when the last save fails, after the summaries", async () => {
+      api.blobs = [blob("Audit.General", "b1", [record()])];
+      // The disk refuses the checkpoint once the content types are done (the client's byte counters are read then).
+      let reads = 0;
+      api.transferredBytes = () => {
+        if (++reads === 2) fs.mkdirSync(`${cpFile()}.tmp`);
+        return { ...api.transferred };
+      };
+      const r = await run();
+      assert.equal(r.fatal?.cause, "checkpoint_unwritable");
+      assert.equal(r.summaries[0].records, 1);
+      assert.ok(logs.some((l) => l.startsWith("INFO run_summary")));
+    });
+
+    it("does not save the checkpoint again once recording written records failed", async () => {
+      api.blobs = [blob("Audit.General", "b1", [record()]), { ...blob("Audit.General", "b2", [record()]), created: hoursAgo(4) }];
+      let writes = 0;
+      sink.onWrite = () => {
+        // The Id store's day file turns unwritable after the first blob's keys reached it.
+        if (++writes !== 2) return;
+        const day = path.join(dir, "contoso.ids", "2026-11-20.ids");
+        fs.rmSync(day);
+        fs.mkdirSync(day);
+      };
+      const r = await run({}, { maxConcurrency: 1 });
+      assert.equal(r.fatal?.cause, "checkpoint_unwritable");
+      assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")), ["blob b1", "blob b2"]);
+      // As saved at the start: b1, finished since, is not recorded over a state that stopped being written.
+      assert.deepEqual(JSON.parse(fs.readFileSync(cpFile(), "utf8")).contentTypes, {});
+    });
+  });
+
+  describe("the Microsoft Graph step", () => {
+    const job = { start: "2026-11-10T12:00:00.000Z", end: "2026-11-13T13:10:00.000Z", contentTypes: ["Audit.General"] };
+    const withJob = () => {
+      fs.writeFileSync(path.join(dir, "contoso.json"), JSON.stringify({ version: 1, tenantId: config().tenantId, contentTypes: {}, graph: { jobs: [job] } }));
+    };
+    const graph = (call: () => Promise<never>) => ({ graph: { origin: "https://graph.test", call } as unknown as GraphHttp });
+    const jobsOnDisk = () => JSON.parse(fs.readFileSync(path.join(dir, "contoso.json"), "utf8")).graph?.jobs;
+
+    it("leaves the spans owed to Graph alone when graph_backfill is off", async () => {
+      withJob();
+      const r = await run();
+      assert.equal(r.fatal, undefined);
+      assert.deepEqual(jobsOnDisk(), [job]);
+    });
+
+    it("ends the run when Graph's step cannot record its state", async () => {
+      withJob();
+      let calls = 0;
+      const r = await run({
+        graph: graph(async () => {
+          calls++;
+          throw new StateWriteError(path.join(dir, "contoso.json"), "ENOSPC", "no space left on device");
+        }),
+      });
+      assert.equal(calls, 1);
+      assert.equal(r.fatal?.cause, "checkpoint_unwritable");
+      assert.ok(logs.some((l) => l.startsWith("ERROR Cannot write the input's state") && l.includes("os_error=ENOSPC")));
+    });
+
+    it("records no fault when SIGTERM ends Graph's step", async () => {
+      withJob();
+      const ctl = new AbortController();
+      const r = await run({
+        signal: ctl.signal,
+        graph: graph(async () => {
+          ctl.abort();
+          throw new Error("The operation was aborted");
+        }),
+      });
+      assert.deepEqual([r.aborted, r.fatal], [true, undefined]);
+      assert.deepEqual(logs.filter((l) => l.startsWith("ERROR")), []);
+      assert.deepEqual(jobsOnDisk(), [job]);
+    });
+
+    it("does not start once the run is halted", async () => {
+      withJob();
+      const ctl = new AbortController();
+      api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()] }];
+      sink.onWrite = () => ctl.abort();
+      let calls = 0;
+      await run({
+        signal: ctl.signal,
+        graph: graph(async () => {
+          calls++;
+          throw new Error("not expected");
+        }),
+      });
+      assert.equal(calls, 0);
+    });
   });
 });

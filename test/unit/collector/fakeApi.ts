@@ -4,6 +4,8 @@ import type { ActivityApi } from "../../../src/api/activityApi";
 import { FaultError } from "../../../src/errors/faultError";
 import { ActivityApiError } from "../../../src/api/errors";
 import type { ContentItem, Subscription } from "../../../src/api/types";
+import type { SplunkEvent } from "../../../src/splunk/event";
+import type { EventSink } from "../../../src/splunk/eventSink";
 
 export interface FakeBlob {
   contentType: string;
@@ -12,8 +14,10 @@ export interface FakeBlob {
   records: object[];
   /** Raw body to serve instead of the records (a broken blob). */
   body?: string;
-  /** The next N fetches fail like this before the blob is served properly. */
-  failures?: ("reset" | "truncated" | "garbled" | "expired")[];
+  /** The next N fetches fail like this before the blob is served properly; an Error is thrown by the fetch itself. */
+  failures?: ("reset" | "truncated" | "garbled" | "expired" | Error)[];
+  /** Serve the body as exactly these chunks instead of 50-byte pieces. */
+  chunks?: string[];
 }
 
 export class FakeApi implements ActivityApi {
@@ -64,6 +68,7 @@ export class FakeApi implements ActivityApi {
     if (!blob) throw new ActivityApiError("no such content", 404, "AF20050");
     const failure = blob.failures?.shift();
     if (failure === "expired") throw new ActivityApiError("content expired", 400, "AF20051");
+    if (failure instanceof Error) throw failure;
     const body = Buffer.from(blob.body ?? JSON.stringify(blob.records));
     const transferred = this.transferred;
     return (async function* () {
@@ -80,8 +85,8 @@ export class FakeApi implements ActivityApi {
         yield Buffer.from("[<html>Service Unavailable</html>");
         return;
       }
-      for (let i = 0; i < body.length; i += 50) {
-        const chunk = body.subarray(i, i + 50);
+      const chunks = blob.chunks?.map((c) => Buffer.from(c)) ?? Array.from({ length: Math.ceil(body.length / 50) }, (_, i) => body.subarray(i * 50, i * 50 + 50));
+      for (const chunk of chunks) {
         // A fake server that never compresses: as many bytes on the wire as decoded.
         transferred.wire += chunk.length;
         transferred.decoded += chunk.length;
@@ -99,5 +104,16 @@ export class FakeApi implements ActivityApi {
     return { ...this.transferred };
   }
 
+  async close(): Promise<void> {}
+}
+
+/** A sink that keeps what it was given; `onWrite` runs after each write (to abort or fail a run mid-way). */
+export class MemorySink implements EventSink {
+  events: SplunkEvent[] = [];
+  onWrite?: (events: readonly SplunkEvent[]) => void;
+  async write(events: readonly SplunkEvent[]): Promise<void> {
+    this.events.push(...events);
+    this.onWrite?.(events);
+  }
   async close(): Promise<void> {}
 }
