@@ -432,6 +432,17 @@ describe("collect", () => {
       assert.deepEqual(cp().doneBlobs, {});
     });
 
+    it("ends the run when the sink fails with a fault that would be retried elsewhere", async () => {
+      api.blobs = [{ contentType: "Audit.General", contentId: "b1", created: hoursAgo(5), records: [record()] }];
+      sink.onWrite = () => {
+        throw new ActivityApiError("indexer busy", 503, "AF50000");
+      };
+      const r = await run();
+      assert.deepEqual(r.fatal && { cause: r.fatal.cause, message: r.fatal.message }, { cause: "transient", message: "indexer busy" });
+      assert.ok(!logs.some((l) => l.includes("Collection stopped after retries")));
+      assert.equal(cp().committedEnd, undefined);
+    });
+
     it("logs a fault that outlasted the client's retries, and leaves the run's outcome clean for the next run", async () => {
       api.listErrors = [new ActivityApiError("service unavailable", 503, "AF50000")];
       const r = await run();
@@ -478,6 +489,15 @@ describe("collect", () => {
       assert.ok(reset[0].endsWith(`moved_to=${moved}`));
       assert.equal(fs.readFileSync(moved, "utf8"), "{not json");
       assert.equal(r.summaries[0].records, 1);
+    });
+
+    it("ends the run on a checkpoint it cannot read, and writes no state over it", async () => {
+      fs.mkdirSync(cpFile());
+      const r = await run();
+      assert.equal(r.fatal?.cause, "collector_error");
+      assert.match(r.fatal?.message ?? "", /EISDIR/);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ["contoso.json"]);
+      assert.deepEqual(api.calls, []);
     });
 
     it("keeps written record keys under the run's own clock's day", async () => {
