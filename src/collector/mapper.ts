@@ -32,20 +32,27 @@ function digitsAt(text: string, from: number, count: number): number {
   return n;
 }
 
+// Days of each month in a leap year; February 29 of other years is refused apart.
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch seconds of a UTC date and time, or undefined unless every field is in range and the day
+ * exists (second 60 is a leap second): Date.UTC alone rolls day 00 or Feb 30 into a neighbouring
+ * day and reads years 0-99 as 1900-1999. A field of -1 (not digits) is out of range.
+ */
+function utcSeconds(y: number, mo: number, d: number, h: number, mi: number, sec: number): number | undefined {
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > MONTH_DAYS[mo - 1] || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
+  if (mo === 2 && d === 29 && (y % 4 !== 0 || (y % 100 === 0 && y % 400 !== 0))) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, sec) / 1000;
+}
+
 /**
  * The API's own form, `YYYY-MM-DDTHH:MM:SS`, read without the regular expression (profiled:
- * the regex was a tenth of the pipeline's time). Same checks as below; undefined = other form.
+ * the regex was a tenth of the pipeline's time). Undefined = not a time, or another form.
  */
 function bareCreationTime(s: string): number | undefined {
   if (s.length !== 19 || s[4] !== "-" || s[7] !== "-" || (s[10] !== "T" && s[10] !== " ") || s[13] !== ":" || s[16] !== ":") return undefined;
-  const y = digitsAt(s, 0, 4);
-  const mo = digitsAt(s, 5, 2);
-  const d = digitsAt(s, 8, 2);
-  const h = digitsAt(s, 11, 2);
-  const mi = digitsAt(s, 14, 2);
-  const sec = digitsAt(s, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 0 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
-  return Date.UTC(y, mo - 1, d, h, mi, sec) / 1000;
+  return utcSeconds(digitsAt(s, 0, 4), digitsAt(s, 5, 2), digitsAt(s, 8, 2), digitsAt(s, 11, 2), digitsAt(s, 14, 2), digitsAt(s, 17, 2));
 }
 
 /** Epoch seconds for a CreationTime value read as UTC, or undefined when it is not a usable time. */
@@ -56,8 +63,9 @@ export function parseCreationTime(value: unknown): number | undefined {
   const m = ISO_TIME.exec(value.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
-  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec, frac ? Math.round(Number(frac) * 1000) : 0);
-  if (Number.isNaN(ms) || +mo < 1 || +mo > 12 || +d > 31 || +h > 23 || +mi > 59 || +sec > 60) return undefined;
+  const seconds = utcSeconds(+y, +mo, +d, +h, +mi, +sec);
+  if (seconds === undefined) return undefined;
+  let ms = seconds * 1000 + (frac ? Math.round(Number(frac) * 1000) : 0);
   if (zone && zone !== "Z") {
     const sign = zone[0] === "-" ? -1 : 1;
     const digits = zone.slice(1).replace(":", "");

@@ -54,6 +54,41 @@ describe("collector/mapper: CreationTime, bound by bound", () => {
   });
 });
 
+describe("collector/mapper: CreationTime, calendar and general form", () => {
+  it("refuses days the calendar does not have instead of rolling them into the next month", () => {
+    for (const text of [
+      "2022-07-00T09:10:19",
+      "2022-07-00T09:10:19Z",
+      "2022-02-29T00:00:00",
+      "2023-02-29T00:00:00Z",
+      "1900-02-29T00:00:00",
+      "2022-04-31T00:00:00",
+      "2024-02-30T00:00:00",
+      "2022-06-31T12:00:00.5",
+    ]) {
+      assert.equal(parseCreationTime(text), undefined, text);
+    }
+    const days: [string, number][] = [
+      ["2024-02-29T00:00:00", 1709164800],
+      ["2000-02-29T00:00:00Z", 951782400],
+      ["2023-02-28T00:00:00", 1677542400],
+      ["2023-03-29T00:00:00", 1680048000],
+      ["2023-01-31T00:00:00", 1675123200],
+      ["2023-12-31T00:00:00Z", 1703980800],
+      ["2023-04-30T00:00:00", 1682812800],
+      ["2023-07-01T00:00:00", 1688169600],
+    ];
+    for (const [text, epoch] of days) assert.equal(parseCreationTime(text), epoch, text);
+  });
+
+  it("refuses years below 100, which Date.UTC would read as 19xx", () => {
+    assert.equal(parseCreationTime("0099-12-31T23:59:59"), undefined);
+    assert.equal(parseCreationTime("0099-12-31T23:59:59Z"), undefined);
+    assert.equal(parseCreationTime("0100-01-01T00:00:00"), -59011459200);
+    assert.equal(parseCreationTime("0100-01-01T00:00:00Z"), -59011459200);
+  });
+});
+
 describe("collector/sourcetype: RecordType as sent", () => {
   it("takes integers and numeric strings (with spaces around), and nothing else", () => {
     assert.equal(recordTypeNumber(28), 28);
