@@ -87,6 +87,25 @@ describe("collector/mapper: CreationTime, calendar and general form", () => {
     assert.equal(parseCreationTime("0100-01-01T00:00:00"), -59011459200);
     assert.equal(parseCreationTime("0100-01-01T00:00:00Z"), -59011459200);
   });
+
+  it("reads every field's limits in the general form (zone, fraction or spaces around) too", () => {
+    const cases: [string, number][] = [
+      ["2022-01-01T00:00:00Z", 1640995200],
+      [" 2022-01-01 00:00:00", 1640995200],
+      ["2022-12-31T23:59:59Z", 1672531199],
+      ["2022-12-31T23:59:59.000", 1672531199],
+      ["2022-06-30T23:59:60Z", 1656633600],
+      ["2022-07-01T00:00:00+00:00", 1656633600],
+      ["2022-07-01T00:00:00-0000", 1656633600],
+    ];
+    for (const [text, epoch] of cases) assert.equal(parseCreationTime(text), epoch, text);
+  });
+
+  it("refuses a wrong separator or a non-digit that only the API's form could let through", () => {
+    for (const text of ["2022/07-08T09:10:19", "2022-07-08Tx9:10:19", "2022-07-08T0x:10:19", "2022-07-08T09:x0:19", "2022-07-08T09:10:x9", "x022-07-08T09:10:19", "2022-07-x8T09:10:19"]) {
+      assert.equal(parseCreationTime(text), undefined, text);
+    }
+  });
 });
 
 describe("collector/sourcetype: RecordType as sent", () => {
