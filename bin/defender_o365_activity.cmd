@@ -23,8 +23,8 @@ if not defined NODE (
   echo ERROR No Node.js ^>= 20.18.1 found to run defender_o365_activity. Found:!FOUND! Fix: install Node.js 20.18.1 or later and set the system environment variable DEFENDER_O365_NODE to its node.exe, then restart Splunk. cause=node_missing 1>&2
   exit /b 1
 )
-rem --liftoff-only: see the .sh launcher (docs/performance.md).
-"%NODE%" --liftoff-only "%SCRIPT%" %*
+rem --liftoff-only --max-semi-space-size=8: see the .sh launcher (docs/performance.md).
+"%NODE%" --liftoff-only --max-semi-space-size=8 "%SCRIPT%" %*
 exit /b %ERRORLEVEL%
 
 rem :try <label> <path> sets NODE when <path> reports a version >= 20.18.1.
