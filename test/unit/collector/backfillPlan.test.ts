@@ -44,4 +44,46 @@ describe("collector/backfillPlan", () => {
     addGraphSpan(jobs, "Audit.Exchange", { start: at(241), end: at(166) });
     assert.deepEqual(jobs, copy);
   });
+
+  it("asks only what a created query leaves of the span: the parts before and after it, nothing of a query it only touches", () => {
+    const created = (from: number, to: number, contentType = "Audit.General"): GraphJob => ({ start: at(from).toISOString(), end: at(to).toISOString(), contentTypes: [contentType], queryId: `q${from}`, version: "v1.0" });
+    const job = (from: number, to: number): GraphJob => ({ start: at(from).toISOString(), end: at(to).toISOString(), contentTypes: ["Audit.General"] });
+    // A query inside the span: two pieces, far enough apart to be two jobs.
+    assert.deepEqual(addGraphSpan([created(200, 190)], "Audit.General", { start: at(240), end: at(167) }).slice(1), [job(240, 200), job(190, 167)]);
+    // A query at the span's start: only the rest, no empty piece in front of it.
+    assert.deepEqual(addGraphSpan([created(240, 200)], "Audit.General", { start: at(240), end: at(167) }).slice(1), [job(200, 167)]);
+    // Queries before, after, or touching the span leave it whole.
+    for (const [from, to] of [[300, 260], [100, 90], [260, 240], [167, 150]]) {
+      assert.deepEqual(addGraphSpan([created(from, to)], "Audit.General", { start: at(240), end: at(167) }).slice(1), [job(240, 167)], `query ${from}-${to} h ago`);
+    }
+    // Another content type's query covers nothing of this one's.
+    assert.deepEqual(addGraphSpan([created(240, 167, "Audit.Exchange")], "Audit.General", { start: at(240), end: at(167) }).slice(1), [job(240, 167)]);
+  });
+
+  it("grows a job not yet created by a span up to an hour away on either side, not further, and lists a content type once", () => {
+    const base: GraphJob[] = [{ start: at(240).toISOString(), end: at(200).toISOString(), contentTypes: ["Audit.General"] }];
+    const one = (start: Date, end: Date): GraphJob[] => [{ start: start.toISOString(), end: end.toISOString(), contentTypes: ["Audit.General"] }];
+    // Exactly an hour after the job's end, and exactly an hour before its start: the same job.
+    assert.deepEqual(addGraphSpan(base, "Audit.General", { start: at(199), end: at(190) }), one(at(240), at(190)));
+    assert.deepEqual(addGraphSpan(base, "Audit.General", { start: at(250), end: at(241) }), one(at(250), at(200)));
+    // Half an hour away: the same job too.
+    assert.deepEqual(addGraphSpan(base, "Audit.General", { start: at(199.5), end: at(190) }), one(at(240), at(190)));
+    assert.deepEqual(addGraphSpan(base, "Audit.General", { start: at(250), end: at(240.5) }), one(at(250), at(200)));
+    // A minute more than an hour away, on either side: a job of its own.
+    const later = { start: new Date(at(199).getTime() + 60_000), end: at(190) };
+    assert.deepEqual(addGraphSpan(base, "Audit.General", later), [...base, ...one(later.start, later.end)]);
+    const earlier = { start: at(250), end: new Date(at(241).getTime() - 60_000) };
+    assert.deepEqual(addGraphSpan(base, "Audit.General", earlier), [...base, ...one(earlier.start, earlier.end)]);
+  });
+
+  it("a span bridging two jobs not yet created grows the first one it reaches over the whole span", () => {
+    const jobs: GraphJob[] = [
+      { start: at(240).toISOString(), end: at(230).toISOString(), contentTypes: ["Audit.General"] },
+      { start: at(220).toISOString(), end: at(210).toISOString(), contentTypes: ["Audit.General"] },
+    ];
+    assert.deepEqual(addGraphSpan(jobs, "Audit.General", { start: at(235), end: at(215) }), [
+      { start: at(240).toISOString(), end: at(215).toISOString(), contentTypes: ["Audit.General"] },
+      jobs[1],
+    ]);
+  });
 });
