@@ -13,14 +13,17 @@ export type GraphMapResult = (MapResult & { contentType: ContentType; text: stri
 
 export function mapGraphRecord(record: GraphRecord, ctx: Omit<MapContext, "contentType">, contentTypes: ReadonlySet<string>): GraphMapResult {
   let text: string;
+  let parsed: Record<string, unknown>;
   try {
     text = stripODataAnnotations(record.auditDataText);
+    // The scanner finds where strings end without decoding them: an escape JSON lacks ("\q")
+    // is refused only here, and is the record not being JSON all the same.
+    parsed = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    if (!(err instanceof JsonTextError)) throw err;
+    if (!(err instanceof JsonTextError) && !(err instanceof SyntaxError)) throw err;
     return { kind: "invalid", reason: `auditData of record ${record.id} is not JSON: ${err.message}`, contentType: "Audit.General", text: record.auditDataText };
   }
-  // The stripped text is an object (it came from one), so JSON.parse cannot fail here.
-  const contentType = contentTypeOfRecord(JSON.parse(text) as Record<string, unknown>);
+  const contentType = contentTypeOfRecord(parsed);
   if (!contentTypes.has(contentType)) return { kind: "other_content_type", contentType };
   return { ...mapRecord(text, { ...ctx, contentType }), contentType, text };
 }

@@ -95,5 +95,10 @@ describe("graph/record mapGraphRecord", () => {
   it("reports auditData that is not JSON as invalid instead of throwing", () => {
     const r = mapGraphRecord({ id: "x", auditDataText: '{"Id":' }, CTX, new Set(["Audit.General"]));
     assert.equal(r.kind, "invalid");
+    // Escapes JSON does not have, in a value or a key: the scanner passes them, JSON.parse does not.
+    for (const bad of ['{"Id":"x","Subject":"\\q"}', '{"Id":"x","S":"\\u12"}', '{"Id":"x","\\q":1}']) {
+      const m = mapGraphRecord({ id: "x", auditDataText: bad }, CTX, new Set(["Audit.General"]));
+      assert.deepEqual({ ...m, reason: undefined }, { kind: "invalid", reason: undefined, contentType: "Audit.General", text: bad }, bad);
+    }
   });
 });
