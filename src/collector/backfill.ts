@@ -123,11 +123,12 @@ function endsRun(run: CollectorRun, err: unknown): boolean {
   return err instanceof Stopped || err instanceof StateWriteError || run.writes.broken || run.signal.aborted;
 }
 
-function report(log: Logger, job: GraphJob, err: unknown): void {
+/** `queryId`: the job's query when it failed (a failed query is already gone from the job). */
+function report(log: Logger, job: GraphJob, queryId: string | undefined, err: unknown): void {
   const cause = err instanceof FaultError ? err.cause : "graph_error";
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof GraphError && err.policy === "query_failed") {
-    log.error(`${message} (failure ${job.failures ?? 1} of this span)`, { cause, query_id: job.queryId });
+    log.error(`${message} (failure ${job.failures ?? 1} of this span)`, { cause, query_id: queryId });
     return;
   }
   log.error(`Microsoft Graph backfill of ${job.start} to ${job.end} stopped: ${message}; the next run resumes it`, { cause, status: err instanceof GraphError ? err.status : undefined });
@@ -171,6 +172,7 @@ async function runJob(run: CollectorRun, opts: BackfillOptions, job: GraphJob, s
     if (endsRun(run, err)) throw err;
     summary.errors++;
     summary.pendingSpans++;
+    const { queryId } = job;
     if (err instanceof GraphError && err.policy === "query_failed") {
       // The search itself failed: the next run asks again for the span.
       job.failures = (job.failures ?? 0) + 1;
@@ -179,7 +181,7 @@ async function runJob(run: CollectorRun, opts: BackfillOptions, job: GraphJob, s
       delete job.nextLink;
       run.save();
     }
-    report(log, job, err);
+    report(log, job, queryId, err);
   }
 }
 
