@@ -191,11 +191,20 @@ export async function backfillFromGraph(run: CollectorRun, opts: BackfillOptions
   if (jobs.length === 0) return undefined;
   const summary: BackfillSummary = { queries: 0, records: 0, duplicatesDropped: 0, filtered: 0, unparsed: 0, errors: 0, pendingSpans: 0 };
   let next = 0;
+  // The first fault that ends the run. The other worker stops at its job's next step (that
+  // fault halts it there too) and is waited for: no event or state write of this step may
+  // come after it returned, when the run is committing and closing.
+  let ended: { err: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length && !run.halted) await runJob(run, opts, jobs[next++], summary);
+    try {
+      while (!ended && next < jobs.length && !run.halted) await runJob(run, opts, jobs[next++], summary);
+    } catch (err) {
+      ended ??= { err };
+    }
   };
   try {
     await Promise.all(Array.from({ length: Math.min(MAX_QUERIES_IN_FLIGHT, jobs.length) }, worker));
+    if (ended) throw ended.err;
   } finally {
     run.logger.info("graph_backfill_summary", {
       queries: summary.queries,
