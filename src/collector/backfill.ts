@@ -112,10 +112,10 @@ async function writePage(run: CollectorRun, job: GraphJob, records: readonly Gra
   }
 }
 
-function forget(run: CollectorRun, job: GraphJob): void {
-  const jobs = run.state.graph?.jobs ?? [];
-  const at = jobs.indexOf(job);
-  if (at >= 0) jobs.splice(at, 1);
+/** `owed`: the checkpoint's list of jobs (the run's state), which the next save writes. */
+function forget(owed: GraphJob[], job: GraphJob): void {
+  const at = owed.indexOf(job);
+  if (at >= 0) owed.splice(at, 1);
 }
 
 /** Faults that end the run rather than the job: state that cannot be written, a broken stdout. */
@@ -134,7 +134,7 @@ function report(log: Logger, job: GraphJob, queryId: string | undefined, err: un
   log.error(`Microsoft Graph backfill of ${job.start} to ${job.end} stopped: ${message}; the next run resumes it`, { cause, status: err instanceof GraphError ? err.status : undefined });
 }
 
-async function runJob(run: CollectorRun, opts: BackfillOptions, job: GraphJob, summary: BackfillSummary): Promise<void> {
+async function runJob(run: CollectorRun, opts: BackfillOptions, owed: GraphJob[], job: GraphJob, summary: BackfillSummary): Promise<void> {
   const { graph } = opts;
   const log = run.logger.child({ span_start: job.start, span_end: job.end });
   try {
@@ -165,7 +165,7 @@ async function runJob(run: CollectorRun, opts: BackfillOptions, job: GraphJob, s
       job.nextLink = url = page.nextLink;
       run.save();
     }
-    forget(run, job);
+    forget(owed, job);
     run.save();
     log.info("Microsoft Graph backfill of the span complete", { query_id: queryId });
   } catch (err) {
@@ -187,8 +187,9 @@ async function runJob(run: CollectorRun, opts: BackfillOptions, job: GraphJob, s
 
 /** Runs every job of the checkpoint, at most MAX_QUERIES_IN_FLIGHT at once; logs one summary line. */
 export async function backfillFromGraph(run: CollectorRun, opts: BackfillOptions): Promise<BackfillSummary | undefined> {
-  const jobs = [...(run.state.graph?.jobs ?? [])];
-  if (jobs.length === 0) return undefined;
+  const owed = run.state.graph?.jobs ?? [];
+  if (owed.length === 0) return undefined;
+  const jobs = [...owed];
   const summary: BackfillSummary = { queries: 0, records: 0, duplicatesDropped: 0, filtered: 0, unparsed: 0, errors: 0, pendingSpans: 0 };
   let next = 0;
   // The first fault that ends the run. The other worker stops at its job's next step (that
@@ -197,7 +198,7 @@ export async function backfillFromGraph(run: CollectorRun, opts: BackfillOptions
   let ended: { err: unknown } | undefined;
   const worker = async (): Promise<void> => {
     try {
-      while (!ended && next < jobs.length && !run.halted) await runJob(run, opts, jobs[next++], summary);
+      while (!ended && next < jobs.length && !run.halted) await runJob(run, opts, owed, jobs[next++], summary);
     } catch (err) {
       ended ??= { err };
     }
@@ -213,8 +214,8 @@ export async function backfillFromGraph(run: CollectorRun, opts: BackfillOptions
       filtered: summary.filtered,
       unparsed: summary.unparsed,
       errors: summary.errors,
-      pending_spans: (run.state.graph?.jobs ?? []).length,
-      complete: (run.state.graph?.jobs ?? []).length === 0,
+      pending_spans: owed.length,
+      complete: owed.length === 0,
     });
   }
   return summary;

@@ -386,13 +386,15 @@ describe("collector/backfill", () => {
       assert.deepEqual(logs.slice(1), [summaryLine({ records: 2, pending: 1 })]);
     });
 
-    it("a checkpoint that cannot be written ends the run with StateWriteError, after every job in flight has stopped", async () => {
-      const run = make([job(), job({ start: "2026-11-01T00:00:00.000Z", end: "2026-11-02T00:00:00.000Z" })]);
+    it("a checkpoint that cannot be written ends the run with StateWriteError, after the other job in flight has stopped, and starts no other", async () => {
+      const other = job({ start: "2026-11-01T00:00:00.000Z", end: "2026-11-02T00:00:00.000Z" });
+      const run = make([job(), other, job({ start: "2026-11-03T00:00:00.000Z", end: "2026-11-04T00:00:00.000Z" })]);
       let release = (): void => undefined;
       const held = new Promise<void>((resolve) => (release = resolve));
-      graph.before = async (operation, url) => {
+      // The second job's query is still being created when the first job's save fails; then Graph refuses it.
+      graph.faults.create = [undefined, parseGraphError("create audit log query (v1.0)", 503, "busy")];
+      graph.before = async (operation) => {
         if (operation === "create" && graph.requests.length === 2) await held;
-        void url;
       };
       fs.mkdirSync(`${run.checkpointFile}.tmp`);
       let settled = false;
@@ -402,8 +404,10 @@ describe("collector/backfill", () => {
       release();
       await assert.rejects(done, (e: unknown) => e instanceof StateWriteError);
       assert.deepEqual(graph.requests, [`create ${QUERIES}`, `create ${QUERIES}`]);
-      assert.ok(!logs.some((l) => l.startsWith("ERROR")), logs.join("\n"));
-      assert.equal(logs.at(-1), summaryLine({ queries: 0, pending: 2 }));
+      assert.deepEqual(logs.filter((l) => l.startsWith("ERROR")), [
+        `ERROR Microsoft Graph backfill of ${other.start} to ${other.end} stopped: Graph create audit log query (v1.0) failed (HTTP 503) [server: busy]; the next run resumes it span_start=${other.start} span_end=${other.end} cause=graph_transient status=503`,
+      ]);
+      assert.equal(logs.at(-1), summaryLine({ queries: 0, errors: 1, pending: 3 }));
     });
 
     it("a write that fails ends the run with its error; the page is not marked done", async () => {
