@@ -92,11 +92,12 @@ class PageWriter {
   }
 }
 
-async function writePage(run: CollectorRun, job: GraphJob, records: readonly GraphRecord[], summary: BackfillSummary): Promise<void> {
+async function writePage(run: CollectorRun, job: GraphJob, records: readonly GraphRecord[], summary: BackfillSummary, log: Logger): Promise<void> {
   const { config } = run;
   const wanted = new Set<string>(job.contentTypes.filter((ct) => (config.contentTypes as string[]).includes(ct)));
   const ctx = { stanza: config.stanza, tenantId: config.tenantId, index: config.index, host: config.host, recordTypes: new Set(config.recordTypes) };
   const writer = new PageWriter(run, summary);
+  const unparsed = { count: 0, example: "" };
   try {
     for (const record of records) {
       const mapped = mapGraphRecord(record, ctx, wanted);
@@ -104,11 +105,20 @@ async function writePage(run: CollectorRun, job: GraphJob, records: readonly Gra
       else if (mapped.kind === "invalid") {
         // As on the Activity path: a record that is not a JSON object is written as it came.
         const event: SplunkEvent = { stanza: ctx.stanza, source: sourceFor(ctx.tenantId, mapped.contentType as ContentType), sourcetype: UNPARSED_SOURCETYPE, index: ctx.index, host: ctx.host, data: mapped.text };
-        if (await writer.add(event, idKey(undefined, mapped.text), mapped.text.length)) summary.unparsed++;
+        if (await writer.add(event, idKey(undefined, mapped.text), mapped.text.length)) {
+          summary.unparsed++;
+          if (unparsed.count++ === 0) unparsed.example = mapped.reason;
+        }
       } else await writer.add(mapped.event, idKey(mapped.id, mapped.text), mapped.text.length);
     }
   } finally {
     await writer.done();
+  }
+  if (unparsed.count > 0) {
+    log.warn(`${unparsed.count} record(s) of a Microsoft Graph page are not JSON objects (${unparsed.example}); written as received with sourcetype ${UNPARSED_SOURCETYPE}`, {
+      cause: "record_unparsed",
+      query_id: job.queryId,
+    });
   }
 }
 
@@ -159,7 +169,7 @@ async function runJob(run: CollectorRun, opts: BackfillOptions, owed: GraphJob[]
     for (let url = job.nextLink ?? firstRecordsUrl(graph.origin, version, queryId); ; ) {
       run.checkHalted();
       const page = await readRecordsPage(graph, url);
-      await writePage(run, job, page.records, summary);
+      await writePage(run, job, page.records, summary, log);
       if (page.nextLink === undefined) break;
       // Saved only once the page's records are durable: a kill repeats at most its last batch.
       job.nextLink = url = page.nextLink;

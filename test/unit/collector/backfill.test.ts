@@ -201,18 +201,24 @@ describe("collector/backfill", () => {
       assert.equal(logs.at(-1), summaryLine({ records: 1, duplicates: 2, filtered: 2 }));
     });
 
-    it("writes a record whose auditData is not JSON as it came, as defender_o365:unparsed, once", async () => {
+    it("writes a record whose auditData is not JSON as it came, as defender_o365:unparsed, once, with one WARN per page", async () => {
       const broken = '{"Id":"bad-1","RecordType":28,"Workload":"Exchange","Subject":"\\q"}';
-      graph.records = [{ id: "bad-1", auditData: broken }, { id: "bad-1", auditData: broken }, graphRecord(exchange(1))];
+      const other = '{"Id":"bad-2","Subject":"\\u12"}';
+      graph.records = [{ id: "bad-1", auditData: broken }, { id: "bad-1", auditData: broken }, graphRecord(exchange(1)), { id: "bad-2", auditData: other }];
       graph.pageSize = 10;
       const run = make([job({ contentTypes: ["Audit.Exchange", "Audit.General"] })], { config: { contentTypes: ["Audit.Exchange", "Audit.General"] } });
       const result = await backfillFromGraph(run, { graph, poll: noWait });
       assert.deepEqual(events(), [
         { stanza: STANZA, source: `defender_o365:${TEST_TENANT_ID}:Audit.General`, sourcetype: "defender_o365:unparsed", index: "o365", host: "collector1", data: broken },
         eventOf(exchange(1)),
+        { stanza: STANZA, source: `defender_o365:${TEST_TENANT_ID}:Audit.General`, sourcetype: "defender_o365:unparsed", index: "o365", host: "collector1", data: other },
       ]);
-      assert.deepEqual(result, summary({ records: 2, unparsed: 1, duplicatesDropped: 1 }));
+      assert.deepEqual(result, summary({ records: 3, unparsed: 2, duplicatesDropped: 1 }));
       assert.deepEqual(saved(run), []);
+      // One WARN per page, naming the first such record (the parser's own words vary by Node version).
+      const warns = logs.filter((l) => l.startsWith("WARN"));
+      assert.equal(warns.length, 1, logs.join("\n"));
+      assert.match(warns[0], /^WARN 2 record\(s\) of a Microsoft Graph page are not JSON objects \(auditData of record bad-1 is not JSON: [^)]+\); written as received with sourcetype defender_o365:unparsed span_start=\S+ span_end=\S+ cause=record_unparsed query_id=q1$/);
     });
 
     it("creates the query on beta when v1.0 answers 404, and keeps reading on beta", async () => {
