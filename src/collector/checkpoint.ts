@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONTENT_TYPES } from "../config/inputConfig";
 import type { GraphJob } from "./backfillPlan";
-import { replaceFile, stateStep } from "./stateFile";
+import { replaceFile, stateStep, StateReadError } from "./stateFile";
 
 /** A blob that still failed after its attempts; its window is committed, later runs retry it first. */
 export interface PendingBlob {
@@ -243,8 +243,9 @@ export function loadCheckpoint(file: string, tenantId: string, now: Date = new D
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "fresh", state: emptyCheckpoint(tenantId) };
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { kind: "fresh", state: emptyCheckpoint(tenantId) };
+    throw new StateReadError(file, code ?? "unknown", (err as Error).message);
   }
   let parsed: unknown;
   try {

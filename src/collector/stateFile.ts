@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 
 export const STATE_WRITE_CAUSE = "checkpoint_unwritable";
+export const STATE_READ_CAUSE = "checkpoint_unreadable";
 
 /** A state file could not be written in full. The run stops at once (cause=checkpoint_unwritable). */
 export class StateWriteError extends Error {
@@ -21,6 +22,24 @@ export class StateWriteError extends Error {
 
 function osCode(err: unknown): string {
   return (err as NodeJS.ErrnoException)?.code ?? "unknown";
+}
+
+/**
+ * A state file exists but could not be read (a folder in its place, permissions). The run stops
+ * before collecting (cause=checkpoint_unreadable): starting over from backfill_hours instead
+ * would hide the fault.
+ */
+export class StateReadError extends Error {
+  override readonly cause = STATE_READ_CAUSE;
+  constructor(
+    readonly path: string,
+    /** The OS error code (EACCES, EISDIR …). */
+    readonly osError: string,
+    detail: string,
+  ) {
+    super(`cannot read ${path}: ${detail}`);
+    this.name = "StateReadError";
+  }
 }
 
 /** Runs a file-system step, turning its error into a StateWriteError naming the file. */

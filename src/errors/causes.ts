@@ -34,6 +34,7 @@ export const CAUSES = {
   bad_record_time: "a record's time could not be read; Splunk picks its time",
   checkpoint_reset: "the checkpoint was unreadable, had a field of the wrong type or range, or was for another tenant; collecting again from backfill_hours",
   record_unparsed: "a record is not a JSON object: written once as received with sourcetype defender_o365:unparsed; the rest of its blob goes on",
+  checkpoint_unreadable: "the input's checkpoint exists but could not be read (permissions, a folder in its place): the run stopped before collecting; the line names the path and the OS error",
   checkpoint_unwritable: "the input's state (checkpoint, Id store, lock) could not be written in full (disk full, read-only, short write): the run stopped at once; the line names the path and the OS error",
   already_running: "another run of this input holds its lock in checkpoint_dir: this run did nothing",
   // the Microsoft Graph backfill (graph_backfill = 1, src/graph/)

@@ -494,8 +494,9 @@ describe("collect", () => {
     it("ends the run on a checkpoint it cannot read, and writes no state over it", async () => {
       fs.mkdirSync(cpFile());
       const r = await run();
-      assert.equal(r.fatal?.cause, "collector_error");
-      assert.match(r.fatal?.message ?? "", /EISDIR/);
+      assert.equal(r.fatal?.cause, "checkpoint_unreadable");
+      assert.deepEqual(r.fatal?.fields, { path: cpFile(), os_error: "EISDIR" });
+      assert.match(r.fatal?.message ?? "", /^Cannot read the input's state \(cannot read \S+contoso\.json: EISDIR.*\); the run stopped before collecting\. Make the file readable/);
       assert.deepEqual(fs.readdirSync(dir).sort(), ["contoso.json"]);
       assert.deepEqual(api.calls, []);
     });
