@@ -315,7 +315,7 @@ export class IdStore {
     const set = new KeySet(total + 1024);
     const chunk = alignedBuffer(LOAD_CHUNK_BYTES);
     set.addMany(() => readKeys(files, chunk));
-        return new IdStore(dir, set, now);
+    return new IdStore(dir, set, now);
   }
 
   get size(): number {
