@@ -20,6 +20,7 @@ import { addGraphSpan, graphSpan, type GraphJob } from "./backfillPlan";
 import { Stopped, type CollectorRun, type TypeContext } from "./collectorRun";
 import { idKey } from "./dedupe";
 import { sourceFor } from "./mapper";
+import { emptyNotes } from "./recordStream";
 import { UNPARSED_SOURCETYPE } from "./sourcetype";
 import { StateWriteError } from "./stateFile";
 import { emptyBatch, type Batch } from "./writePath";
@@ -27,6 +28,13 @@ import type { Window } from "./windows";
 
 /** Audit searches queued or running per tenant are limited (docs/reference/graph-audit-query.md 3.2). */
 export const MAX_QUERIES_IN_FLIGHT = 2;
+
+/**
+ * Runs in a row whose search failed or whose page could not be read, with no page written
+ * between them, before the rest of the span is given up (cause=graph_span_lost): Graph answers
+ * such a fault the same way every time, so trying on would hold the span forever.
+ */
+export const MAX_SPAN_FAILURES = 10;
 
 export interface BackfillOptions {
   graph: GraphHttp;
@@ -43,6 +51,8 @@ export interface BackfillSummary {
   errors: number;
   /** Jobs left for a later run (query still running, or a fault). */
   pendingSpans: number;
+  /** Jobs given up after MAX_SPAN_FAILURES. */
+  lostSpans: number;
 }
 
 /** The planner's lost span, with graph_backfill = 1: a job for Graph instead of a loss. */
@@ -97,7 +107,7 @@ async function writePage(run: CollectorRun, job: GraphJob, records: readonly Gra
   const wanted = new Set<string>(job.contentTypes.filter((ct) => (config.contentTypes as string[]).includes(ct)));
   const ctx = { stanza: config.stanza, tenantId: config.tenantId, index: config.index, host: config.host, recordTypes: new Set(config.recordTypes) };
   const writer = new PageWriter(run, summary);
-  const unparsed = { count: 0, example: "" };
+  const { badTime, unparsed } = emptyNotes();
   try {
     for (const record of records) {
       const mapped = mapGraphRecord(record, ctx, wanted);
@@ -109,10 +119,19 @@ async function writePage(run: CollectorRun, job: GraphJob, records: readonly Gra
           summary.unparsed++;
           if (unparsed.count++ === 0) unparsed.example = mapped.reason;
         }
-      } else await writer.add(mapped.event, idKey(mapped.id, mapped.text), mapped.text.length);
+      } else if ((await writer.add(mapped.event, idKey(mapped.id, mapped.text), mapped.text.length)) && mapped.timeProblem) {
+        // As on the Activity path: written without <time>, so Splunk gives it its own.
+        if (badTime.count++ === 0) badTime.example = mapped.timeProblem;
+      }
     }
   } finally {
     await writer.done();
+  }
+  if (badTime.count > 0) {
+    log.warn(`${badTime.count} record(s) of a Microsoft Graph page had no usable CreationTime (${badTime.example}); they were delivered with Splunk's own time`, {
+      cause: "bad_record_time",
+      query_id: job.queryId,
+    });
   }
   if (unparsed.count > 0) {
     log.warn(`${unparsed.count} record(s) of a Microsoft Graph page are not JSON objects (${unparsed.example}); written as received with sourcetype ${UNPARSED_SOURCETYPE}`, {
@@ -133,15 +152,33 @@ function endsRun(run: CollectorRun, err: unknown): boolean {
   return err instanceof Stopped || err instanceof StateWriteError || run.writes.broken || run.signal.aborted;
 }
 
+/** Faults that Graph answers the same way in every run: counted per span, which is given up after MAX_SPAN_FAILURES. */
+function counted(err: unknown): err is GraphError {
+  return err instanceof GraphError && (err.policy === "query_failed" || err.policy === "page_unreadable");
+}
+
 /** `queryId`: the job's query when it failed (a failed query is already gone from the job). */
 function report(log: Logger, job: GraphJob, queryId: string | undefined, err: unknown): void {
   const cause = err instanceof FaultError ? err.cause : "graph_error";
   const message = err instanceof Error ? err.message : String(err);
+  const status = err instanceof GraphError ? err.status : undefined;
+  const count = `(failure ${job.failures} of this span, given up at ${MAX_SPAN_FAILURES})`;
   if (err instanceof GraphError && err.policy === "query_failed") {
-    log.error(`${message} (failure ${job.failures ?? 1} of this span)`, { cause, query_id: queryId });
+    log.error(`${message}; the next run creates a new query for the span ${count}`, { cause, query_id: queryId });
     return;
   }
-  log.error(`Microsoft Graph backfill of ${job.start} to ${job.end} stopped: ${message}; the next run resumes it`, { cause, status: err instanceof GraphError ? err.status : undefined });
+  const next = counted(err) ? `the next run reads that page again ${count}` : "the next run resumes it";
+  log.error(`Microsoft Graph backfill of ${job.start} to ${job.end} stopped: ${message}; ${next}`, { cause, query_id: queryId, status });
+}
+
+/** The span's last allowed failure: the job is dropped and what it had not written is reported lost. */
+function giveUp(log: Logger, owed: GraphJob[], job: GraphJob, queryId: string | undefined, err: GraphError): void {
+  forget(owed, job);
+  const written = job.nextLink === undefined ? "no page of it was written" : "the pages before it were written";
+  log.error(
+    `Microsoft Graph backfill of ${job.start} to ${job.end} given up after ${job.failures} runs in a row failed (last: ${err.message}): its records not yet written are lost; ${written}`,
+    { cause: "graph_span_lost", query_id: queryId, lost_start: job.start, lost_end: job.end, last_cause: err.cause },
+  );
 }
 
 async function runJob(run: CollectorRun, opts: BackfillOptions, owed: GraphJob[], job: GraphJob, summary: BackfillSummary): Promise<void> {
@@ -170,6 +207,8 @@ async function runJob(run: CollectorRun, opts: BackfillOptions, owed: GraphJob[]
       run.checkHalted();
       const page = await readRecordsPage(graph, url);
       await writePage(run, job, page.records, summary, log);
+      // A page written is progress: the failures counted are those in a row.
+      delete job.failures;
       if (page.nextLink === undefined) break;
       // Saved only once the page's records are durable: a kill repeats at most its last batch.
       job.nextLink = url = page.nextLink;
@@ -181,16 +220,25 @@ async function runJob(run: CollectorRun, opts: BackfillOptions, owed: GraphJob[]
   } catch (err) {
     if (endsRun(run, err)) throw err;
     summary.errors++;
-    summary.pendingSpans++;
     const { queryId } = job;
-    if (err instanceof GraphError && err.policy === "query_failed") {
-      // The search itself failed: the next run asks again for the span.
+    if (counted(err)) {
       job.failures = (job.failures ?? 0) + 1;
-      delete job.queryId;
-      delete job.version;
-      delete job.nextLink;
+      if (job.failures >= MAX_SPAN_FAILURES) {
+        summary.lostSpans++;
+        giveUp(log, owed, job, queryId, err);
+        run.save();
+        return;
+      }
+      if (err.policy === "query_failed") {
+        // The search itself failed: the next run asks again for the span.
+        delete job.queryId;
+        delete job.version;
+        delete job.nextLink;
+      }
+      // A page that cannot be read keeps its link: the next run reads it again.
       run.save();
     }
+    summary.pendingSpans++;
     report(log, job, queryId, err);
   }
 }
@@ -200,7 +248,7 @@ export async function backfillFromGraph(run: CollectorRun, opts: BackfillOptions
   const owed = run.state.graph?.jobs ?? [];
   if (owed.length === 0) return undefined;
   const jobs = [...owed];
-  const summary: BackfillSummary = { queries: 0, records: 0, duplicatesDropped: 0, filtered: 0, unparsed: 0, errors: 0, pendingSpans: 0 };
+  const summary: BackfillSummary = { queries: 0, records: 0, duplicatesDropped: 0, filtered: 0, unparsed: 0, errors: 0, pendingSpans: 0, lostSpans: 0 };
   let next = 0;
   // The first fault that ends the run. The other worker stops at its job's next step (that
   // fault halts it there too) and is waited for: no event or state write of this step may
@@ -224,6 +272,7 @@ export async function backfillFromGraph(run: CollectorRun, opts: BackfillOptions
       filtered: summary.filtered,
       unparsed: summary.unparsed,
       errors: summary.errors,
+      lost_spans: summary.lostSpans,
       pending_spans: owed.length,
       complete: owed.length === 0,
     });

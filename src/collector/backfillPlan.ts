@@ -20,7 +20,7 @@ export interface GraphJob {
   version?: GraphVersion;
   /** The page to read next (`@odata.nextLink` of the last page written). */
   nextLink?: string;
-  /** Queries of this span that failed so far (each failure starts a new one next run). */
+  /** Runs in a row whose search failed or whose page was unreadable (backfill.ts gives the span up at MAX_SPAN_FAILURES). */
   failures?: number;
 }
 

@@ -122,9 +122,9 @@ export const collectionHealth: DashboardSpec = {
           {
             id: "horizon",
             title: "7-day horizon and expired content (data lost)",
-            description: "Content older than the API keeps, or that expired before it was fetched. Backfill cannot recover it.",
+            description: "Content older than the API keeps, that expired before it was fetched, or a Graph backfill span given up. Backfill cannot recover it.",
             type: "splunk.table",
-            query: `${PROBLEMS} | search cause="horizon_exceeded" OR cause="content_expired" | table _time input level cause log_text | sort - _time`,
+            query: `${PROBLEMS} | search cause="horizon_exceeded" OR cause="content_expired" OR cause="graph_span_lost" | table _time input level cause log_text | sort - _time`,
             width: 400,
             height: 300,
           },

@@ -30,6 +30,7 @@ export const CAUSES = {
   // data lost for good (alerts)
   horizon_exceeded: "content older than the API's 7-day horizon can no longer be listed",
   content_expired: "a listed or pending blob expired before it was fetched; the line names its span",
+  graph_span_lost: "a Graph backfill span failed in too many runs without progress and was given up: the records of it not yet written are lost; the line names the span and the query",
   // records and state
   bad_record_time: "a record's time could not be read; Splunk picks its time",
   checkpoint_reset: "the checkpoint was unreadable, had a field of the wrong type or range, or was for another tenant; collecting again from backfill_hours",
@@ -44,6 +45,7 @@ export const CAUSES = {
   graph_not_found: "Graph's v1.0 has no audit log query API for the tenant; beta is used",
   graph_query_failed: "Graph's audit log search failed or was cancelled; the next run searches the span again",
   graph_error: "Graph refused a backfill request for another reason; the next run retries",
+  graph_page_unreadable: "a page of a Graph query's records is not the JSON Graph documents (a bad escape, cut short, another shape): the line names the query and the fault; the next run reads the page again",
   // the standalone collector's HTTP Event Collector (src/hec/)
   hec_token_invalid: "HEC refused the token (missing, disabled or unknown)",
   hec_rejected: "HEC refused the events (index not allowed, wrong URL, a channel required)",

@@ -14,7 +14,8 @@ export type ErrorPolicy =
   | "throttled" // back off (Retry-After or exponential with jitter)
   | "transient" // 5xx, timeouts, resets: retry with backoff
   | "not_found" // Graph: this API version has no such resource: try the next version
-  | "query_failed"; // Graph: the server-side search failed or was cancelled: ask again for the span
+  | "query_failed" // Graph: the server-side search failed or was cancelled: ask again for the span
+  | "page_unreadable"; // Graph: a page of records is not the JSON Graph documents: read it again next run
 
 export interface ErrorRule {
   policy: ErrorPolicy;

@@ -9,9 +9,11 @@ import type { ErrorPolicy, ErrorRule } from "../errors/table";
  * - permission: the app lacks AuditLogsQuery.Read.All or its admin consent (docs/reference/graph-audit-query.md 2.2):
  *   fatal to the backfill, with its own cause;
  * - query_failed: Graph ran the search and it failed or was cancelled;
+ * - page_unreadable: a page of records answered 200 but is not the JSON Graph documents (a bad
+ *   escape, cut short, another shape): no retry in the run can be expected to read it;
  * - fatal: any other refusal (bad request, URL outside Graph).
  */
-export type GraphPolicy = Extract<ErrorPolicy, "throttled" | "transient" | "not_found" | "query_failed" | "fatal"> | "permission";
+export type GraphPolicy = Extract<ErrorPolicy, "throttled" | "transient" | "not_found" | "query_failed" | "page_unreadable" | "fatal"> | "permission";
 
 export const GRAPH_PERMISSION = "AuditLogsQuery.Read.All";
 export const GRAPH_CONSENT_STEP = `In the Microsoft Entra admin center: App registrations > the app > API permissions > Add a permission > Microsoft Graph > Application permissions > ${GRAPH_PERMISSION}, then Grant admin consent`;
@@ -22,6 +24,7 @@ const RULES: Record<GraphPolicy, ErrorRule> = {
   not_found: { policy: "not_found", cause: "graph_not_found" },
   permission: { policy: "fatal", cause: "graph_consent_missing" },
   query_failed: { policy: "query_failed", cause: "graph_query_failed" },
+  page_unreadable: { policy: "page_unreadable", cause: "graph_page_unreadable" },
   fatal: { policy: "fatal", cause: "graph_error" },
 };
 

@@ -1,6 +1,8 @@
 // A small JSON text scanner that works on the text itself, so that what Graph sent is kept as
 // sent: numbers beyond 2^53, key order (JSON.parse moves integer-like keys first) and keys such
-// as "__proto__" all survive. Pure; throws JsonTextError on text that is not JSON.
+// as "__proto__" all survive. Pure; throws JsonTextError on text that is not JSON. Strings are
+// scanned without decoding them (a record's auditData keeps an escape JSON lacks, and is then
+// written as unparsed); only what is decoded (keys, scalars read) is checked for its escapes.
 
 export class JsonTextError extends Error {
   constructor(message: string, readonly at: number) {
@@ -60,6 +62,19 @@ export function valueEnd(s: string, i: number, depth = 0): number {
   throw new JsonTextError("expected a value", i);
 }
 
+/**
+ * The value of a scalar token as `valueEnd` cut it (`at`: its offset, for the message). The
+ * scanner has checked everything but a string's escapes, so JSON.parse can refuse only those.
+ */
+export function decodeScalar(token: string, at: number): unknown {
+  try {
+    return JSON.parse(token) as unknown;
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new JsonTextError(`bad escape in the string ${token.length > 60 ? `${token.slice(0, 60)}...` : token}`, at);
+  }
+}
+
 export interface Member {
   /** The key decoded. */
   key: string;
@@ -67,6 +82,8 @@ export interface Member {
   rawKey: string;
   /** The value's text as written. */
   raw: string;
+  /** The value's offset in the object text. */
+  at: number;
 }
 
 /** Each member of the object text, in order. */
@@ -80,12 +97,12 @@ export function members(objectText: string): Member[] {
   for (;;) {
     const keyEnd = stringEnd(s, i);
     const rawKey = s.slice(i, keyEnd);
-    const key = JSON.parse(rawKey) as string;
+    const key = decodeScalar(rawKey, i) as string;
     i = skipWs(s, keyEnd);
     if (s[i] !== ":") throw new JsonTextError("expected ':'", i);
     const start = skipWs(s, i + 1);
     const end = valueEnd(s, start);
-    out.push({ key, rawKey, raw: s.slice(start, end) });
+    out.push({ key, rawKey, raw: s.slice(start, end), at: start });
     i = skipWs(s, end);
     if (s[i] === ",") i = skipWs(s, i + 1);
     else if (s[i] === "}") return checkEnd(s, i + 1, out);

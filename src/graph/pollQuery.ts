@@ -39,7 +39,7 @@ export async function pollQuery(http: GraphHttp, version: GraphVersion, id: stri
     opts.onStatus?.(status, poll);
     if (status === "succeeded") return "succeeded";
     if (status === "failed" || status === "cancelled") {
-      throw new GraphError(`Graph audit log query ${id} ${status}: Microsoft Purview could not complete the search; the next run creates a new query for the span`, "query_failed", 200);
+      throw new GraphError(`Graph audit log query ${id} ${status}: Microsoft Purview could not complete the search`, "query_failed", 200);
     }
     const wait = delay(poll);
     if (now() + wait > deadline) return "pending";

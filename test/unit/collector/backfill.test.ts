@@ -25,6 +25,7 @@ const END = "2026-11-13T01:00:00.000Z";
 const SPAN_FIELDS = `span_start=${START} span_end=${END}`;
 const STANZA = "defender_o365_activity://contoso";
 const QUERIES = "/v1.0/security/auditLog/queries";
+const GRAPH_ORIGIN_V1 = `https://graph.test${QUERIES}`;
 const noWait = { delayMs: () => 0, budgetMs: 60_000 };
 
 const exchange = (n: number, over: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -46,9 +47,9 @@ const eventOf = (fields: Record<string, unknown>, sourcetype = "o365:defender:em
   data: JSON.stringify(fields),
 });
 const job = (over: Partial<GraphJob> = {}): GraphJob => ({ start: START, end: END, contentTypes: ["Audit.Exchange"], ...over });
-const summaryLine = (s: { queries?: number; records?: number; duplicates?: number; filtered?: number; unparsed?: number; errors?: number; pending?: number }): string =>
-  `INFO graph_backfill_summary queries=${s.queries ?? 1} records=${s.records ?? 0} duplicates_dropped=${s.duplicates ?? 0} filtered=${s.filtered ?? 0} unparsed=${s.unparsed ?? 0} errors=${s.errors ?? 0} pending_spans=${s.pending ?? 0} complete=${(s.pending ?? 0) === 0}`;
-const summary = (over: Partial<BackfillSummary>): BackfillSummary => ({ queries: 1, records: 0, duplicatesDropped: 0, filtered: 0, unparsed: 0, errors: 0, pendingSpans: 0, ...over });
+const summaryLine = (s: { queries?: number; records?: number; duplicates?: number; filtered?: number; unparsed?: number; errors?: number; lost?: number; pending?: number }): string =>
+  `INFO graph_backfill_summary queries=${s.queries ?? 1} records=${s.records ?? 0} duplicates_dropped=${s.duplicates ?? 0} filtered=${s.filtered ?? 0} unparsed=${s.unparsed ?? 0} errors=${s.errors ?? 0} lost_spans=${s.lost ?? 0} pending_spans=${s.pending ?? 0} complete=${(s.pending ?? 0) === 0}`;
+const summary = (over: Partial<BackfillSummary>): BackfillSummary => ({ queries: 1, records: 0, duplicatesDropped: 0, filtered: 0, unparsed: 0, errors: 0, pendingSpans: 0, lostSpans: 0, ...over });
 
 describe("collector/backfill", () => {
   let dir: string;
@@ -221,6 +222,95 @@ describe("collector/backfill", () => {
       assert.match(warns[0], /^WARN 2 record\(s\) of a Microsoft Graph page are not JSON objects \(auditData of record bad-1 is not JSON: [^)]+\); written as received with sourcetype defender_o365:unparsed span_start=\S+ span_end=\S+ cause=record_unparsed query_id=q1$/);
     });
 
+    it("writes a record without a usable CreationTime with Splunk's own time, with one WARN cause=bad_record_time per page, as the Activity path does", async () => {
+      const soon = exchange(1, { CreationTime: "soon" });
+      const timeless = exchange(2);
+      delete timeless.CreationTime;
+      graph.records = records(soon, exchange(3), timeless, soon);
+      const run = make([job()]);
+      const result = await backfillFromGraph(run, { graph, poll: noWait });
+      assert.deepEqual(events(), [{ ...eventOf(soon), time: undefined }, eventOf(exchange(3)), { ...eventOf(timeless), time: undefined }]);
+      assert.deepEqual(result, summary({ records: 3, duplicatesDropped: 1 }));
+      const warn = (n: number, why: string) =>
+        `WARN ${n} record(s) of a Microsoft Graph page had no usable CreationTime (${why}); they were delivered with Splunk's own time ${SPAN_FIELDS} cause=bad_record_time query_id=q1`;
+      // Page 2's copy of ex-1 is a duplicate, not delivered, so not counted.
+      assert.deepEqual(logs.filter((l) => l.startsWith("WARN")), [warn(1, 'CreationTime "soon" is not a time'), warn(1, "CreationTime is missing")]);
+    });
+
+    describe("a page that is not JSON (a bad escape outside auditData)", () => {
+      const NEXT = `${GRAPH_ORIGIN_V1}/q1/records?page=1`;
+      const garbled = (n: number): FakeGraphRecord => ({ ...graphRecord(exchange(n)), outside: '"user\\qId":"x"' });
+      const unreadable = (n: number) =>
+        `ERROR Microsoft Graph backfill of ${START} to ${END} stopped: Graph list records: record 1 of the page is not JSON (bad escape in the string "user\\qId" at offset 13): ` +
+        `{"@odata.context":"${graph.origin}/$metadata","value":[{"id":"ex-3","user\\qId":"x","auditData":{"@odata.type":"#microsoft.graph.security.defaultAuditData","Id":"ex-3","RecordType":28,"CreationTime"; ` +
+        `the next run reads that page again (failure ${n} of this span, given up at 10) ${SPAN_FIELDS} cause=graph_page_unreadable query_id=q1 status=200`;
+
+      it("is ERROR cause=graph_page_unreadable naming the query and the fault, read again by the next run; a page read resets the count", async () => {
+        graph.records = [...records(exchange(1), exchange(2)), garbled(3), ...records(exchange(4), exchange(5))];
+        const run = make([job()]);
+        assert.deepEqual(await backfillFromGraph(run, { graph, poll: noWait }), summary({ records: 2, errors: 1, pendingSpans: 1 }));
+        assert.deepEqual(logs.slice(1), [unreadable(1), summaryLine({ records: 2, errors: 1, pending: 1 })]);
+        assert.deepEqual(saved(run), [job({ queryId: "q1", version: "v1.0", nextLink: NEXT, failures: 1 })]);
+        logs = [];
+        graph.requests.length = 0;
+        await backfillFromGraph(run, { graph, poll: noWait });
+        assert.deepEqual(graph.requests, ["records /v1.0/security/auditLog/queries/q1/records?page=1"]);
+        assert.deepEqual(logs, [unreadable(2), summaryLine({ queries: 0, errors: 1, pending: 1 })]);
+        assert.deepEqual(saved(run), [job({ queryId: "q1", version: "v1.0", nextLink: NEXT, failures: 2 })]);
+
+        // Graph serves the page whole again: it is written and the failures in a row start over.
+        graph.records = records(...[1, 2, 3, 4, 5].map((n) => exchange(n)));
+        graph.records[4] = garbled(5);
+        logs = [];
+        await backfillFromGraph(run, { graph, poll: noWait });
+        assert.deepEqual(saved(run), [job({ queryId: "q1", version: "v1.0", nextLink: `${GRAPH_ORIGIN_V1}/q1/records?page=2` , failures: 1 })]);
+        assert.deepEqual(events().map((e) => JSON.parse(e.data).Id), ["ex-1", "ex-2", "ex-3", "ex-4"]);
+      });
+
+      it("after 10 runs in a row is given up: ERROR cause=graph_span_lost names the span and query, the job is dropped, nothing was written twice", async () => {
+        graph.records = [...records(exchange(1), exchange(2)), garbled(3), ...records(exchange(4))];
+        const run = make([job()]);
+        for (let n = 1; n < 10; n++) await backfillFromGraph(run, { graph, poll: noWait });
+        assert.deepEqual(saved(run), [job({ queryId: "q1", version: "v1.0", nextLink: NEXT, failures: 9 })]);
+        logs = [];
+        assert.deepEqual(await backfillFromGraph(run, { graph, poll: noWait }), summary({ queries: 0, errors: 1, lostSpans: 1 }));
+        assert.deepEqual(saved(run), []);
+        assert.equal(logs.length, 2, logs.join("\n"));
+        assert.match(
+          logs[0],
+          new RegExp(
+            `^ERROR Microsoft Graph backfill of ${START} to ${END} given up after 10 runs in a row failed \\(last: Graph list records: record 1 of the page is not JSON \\(bad escape in the string "user\\\\qId" at offset 13\\): .*\\): ` +
+              `its records not yet written are lost; the pages before it were written ${SPAN_FIELDS} cause=graph_span_lost query_id=q1 lost_start=${START} lost_end=${END} last_cause=graph_page_unreadable$`,
+          ),
+        );
+        assert.equal(logs[1], summaryLine({ queries: 0, errors: 1, lost: 1 }));
+        assert.deepEqual(events().map((e) => JSON.parse(e.data).Id), ["ex-1", "ex-2"]);
+        assert.equal(graph.requests.filter((r) => r.endsWith("?page=1")).length, 10);
+      });
+
+      it("a bad escape in a value the backfill does not read (outside auditData) loses nothing: the record is written", async () => {
+        graph.records = [{ ...graphRecord(exchange(1)), outside: '"userId":"a\\qb"' }];
+        const run = make([job()]);
+        assert.deepEqual(await backfillFromGraph(run, { graph, poll: noWait }), summary({ records: 1 }));
+        assert.deepEqual(events(), [eventOf(exchange(1))]);
+      });
+    });
+
+    it("a search that fails in 10 runs in a row is given up: ERROR cause=graph_span_lost names the span, no page of it written", async () => {
+      graph.statuses = ["failed"];
+      const run = make([job()]);
+      for (let n = 1; n < 10; n++) await backfillFromGraph(run, { graph, poll: noWait });
+      assert.deepEqual(saved(run), [job({ failures: 9 })]);
+      logs = [];
+      assert.deepEqual(await backfillFromGraph(run, { graph, poll: noWait }), summary({ errors: 1, lostSpans: 1 }));
+      assert.deepEqual(saved(run), []);
+      assert.equal(
+        logs[1],
+        `ERROR Microsoft Graph backfill of ${START} to ${END} given up after 10 runs in a row failed (last: Graph audit log query q10 failed: Microsoft Purview could not complete the search): its records not yet written are lost; no page of it was written ${SPAN_FIELDS} cause=graph_span_lost query_id=q10 lost_start=${START} lost_end=${END} last_cause=graph_query_failed`,
+      );
+      assert.equal(graph.queries.length, 10);
+    });
+
     it("creates the query on beta when v1.0 answers 404, and keeps reading on beta", async () => {
       graph.versions = ["beta"];
       graph.records = records(exchange(1));
@@ -277,7 +367,7 @@ describe("collector/backfill", () => {
       graph.records = records(exchange(1));
       const run = make([job()]);
       const failed = (n: number, id: string): string =>
-        `ERROR Graph audit log query ${id} failed: Microsoft Purview could not complete the search; the next run creates a new query for the span (failure ${n} of this span) ${SPAN_FIELDS} cause=graph_query_failed query_id=${id}`;
+        `ERROR Graph audit log query ${id} failed: Microsoft Purview could not complete the search; the next run creates a new query for the span (failure ${n} of this span, given up at 10) ${SPAN_FIELDS} cause=graph_query_failed query_id=${id}`;
       assert.deepEqual(await backfillFromGraph(run, { graph, poll: noWait }), summary({ errors: 1, pendingSpans: 1 }));
       assert.deepEqual(saved(run), [job({ failures: 1 })]);
       assert.deepEqual(logs.slice(1), [failed(1, "q1"), summaryLine({ errors: 1, pending: 1 })]);
@@ -302,7 +392,7 @@ describe("collector/backfill", () => {
       assert.deepEqual(result, summary({ records: 2, errors: 1, pendingSpans: 1 }));
       assert.deepEqual(saved(run), [job({ queryId: "q1", version: "v1.0", nextLink: `${graph.origin}${QUERIES}/q1/records?page=1` })]);
       assert.deepEqual(logs.slice(1), [
-        `ERROR Microsoft Graph backfill of ${START} to ${END} stopped: Graph list records failed (HTTP 503) [server: ServiceUnavailable try later]; the next run resumes it ${SPAN_FIELDS} cause=graph_transient status=503`,
+        `ERROR Microsoft Graph backfill of ${START} to ${END} stopped: Graph list records failed (HTTP 503) [server: ServiceUnavailable try later]; the next run resumes it ${SPAN_FIELDS} cause=graph_transient query_id=q1 status=503`,
         summaryLine({ records: 2, errors: 1, pending: 1 }),
       ]);
     });

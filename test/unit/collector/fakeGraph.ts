@@ -24,6 +24,8 @@ export interface FakeQuery {
 export interface FakeGraphRecord {
   id: string;
   auditData: string;
+  /** Members written between the id and auditData as raw text (`"userId":"x"`), garbled ones included. */
+  outside?: string;
 }
 
 /** A record as Graph would send it: an OData type annotation in front of the Activity API's fields. */
@@ -85,7 +87,7 @@ export class FakeGraph extends GraphHttp {
     const page = Number(new URLSearchParams(search).get("page") ?? "0");
     const all = this.recordsOf(query);
     const slice = all.slice(page * this.pageSize, (page + 1) * this.pageSize);
-    const value = slice.map((r) => `{"id":${JSON.stringify(r.id)},"auditData":${r.auditData}}`).join(",");
+    const value = slice.map((r) => `{"id":${JSON.stringify(r.id)},${r.outside ? `${r.outside},` : ""}"auditData":${r.auditData}}`).join(",");
     const more = (page + 1) * this.pageSize < all.length;
     const next = more ? `,"@odata.nextLink":${JSON.stringify(`${GRAPH_ORIGIN}/${version}/${route}?page=${page + 1}`)}` : "";
     return { status: 200, text: `{"@odata.context":"${GRAPH_ORIGIN}/$metadata","value":[${value}]${next}}` };

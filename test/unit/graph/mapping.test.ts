@@ -60,10 +60,32 @@ describe("graph/listRecords parseRecordsPage", () => {
     assert.equal(parseRecordsPage('{"value":[]}').nextLink, undefined);
   });
 
-  it("treats a body of another shape as a transient GraphError", () => {
-    for (const bad of ["", "<html>busy</html>", '{"value":{}}', '{"value":[1]}', '{"value":[{"id":"a"}]}', '{"value":[],"@odata.nextLink":5}', '{"value":[]']) {
-      assert.throws(() => parseRecordsPage(bad), (err: unknown) => err instanceof GraphError && err.policy === "transient", `accepted ${bad}`);
-    }
+  const unreadable = (text: string, why: string) =>
+    assert.throws(
+      () => parseRecordsPage(text),
+      (err: unknown) => err instanceof GraphError && err.policy === "page_unreadable" && err.cause === "graph_page_unreadable" && err.status === 200 && err.message === `Graph list records: ${why}: ${text.slice(0, 200) || "(empty body)"}`,
+      `not page_unreadable with "${why}": ${text}`,
+    );
+
+  it("treats a body of another shape as a GraphError page_unreadable that says what is wrong", () => {
+    unreadable("", "the body is not JSON (expected an object at offset 0)");
+    unreadable("<html>busy</html>", "the body is not JSON (expected an object at offset 0)");
+    unreadable('{"value":{}}', "no value array");
+    unreadable('{"value":[1]}', "record 1 of the page is not an object");
+    unreadable('{"value":[{"id":"a","auditData":{}},{"id":"b"}]}', "record 2 of the page has no auditData object");
+    unreadable('{"value":[],"@odata.nextLink":5}', "@odata.nextLink is not a URL");
+    unreadable('{"value":[]', "the body is not JSON (expected ',' or '}' at offset 11)");
+  });
+
+  it("treats a bad escape outside auditData (a key, the id, the next link) as page_unreadable, never a raw SyntaxError", () => {
+    unreadable('{"value":[],"@odata.\\qcontext":"x"}', 'the body is not JSON (bad escape in the string "@odata.\\qcontext" at offset 12)');
+    unreadable('{"value":[{"id":"a","auditData":{}},{"id":"b","user\\u12":"x","auditData":{}}]}', 'record 2 of the page is not JSON (bad escape in the string "user\\u12" at offset 10)');
+    unreadable('{"value":[{"id":"a\\q","auditData":{}}]}', 'record 1 of the page has an id that is not JSON (bad escape in the string "a\\q" at offset 6)');
+    unreadable('{"value":[],"@odata.nextLink":"https://g/next?\\u12"}', '@odata.nextLink is not JSON (bad escape in the string "https://g/next?\\u12" at offset 30)');
+  });
+
+  it("keeps an escape JSON lacks inside auditData as the record's text, for the record to be written as unparsed", () => {
+    assert.deepEqual(parseRecordsPage('{"value":[{"id":"a","auditData":{"S":"\\q"}}]}').records, [{ id: "a", auditDataText: '{"S":"\\q"}' }]);
   });
 });
 
