@@ -3,7 +3,7 @@
 // simulator, and each run's peak RSS, CPU seconds and wall time are printed. How the launchers'
 // flags were chosen (docs/performance.md, "V8 flags and malloc arenas").
 //   npx tsx scripts/bench/launcherVariants.ts [--blobs 2000] [--records 200] [--latency 100]
-//     [--rounds 1] <name>=<node flags>[;<VAR>=<value>...] ...
+//     [--rounds 1] [--no-duplicates] <name>=<node flags>[;<VAR>=<value>...] ...
 // A variant's Node flags replace the launcher's own V8 flags; its variables are set for the
 // input (MALLOC_ARENA_MAX=16 is glibc's default on 2 cores, the launcher sets 1).
 // Example: 'shipped=--liftoff-only --max-semi-space-size=8' 'defaults=--liftoff-only;MALLOC_ARENA_MAX=16'
@@ -19,12 +19,12 @@ interface Variant {
   env: Record<string, string>;
 }
 
-function option(argv: string[], name: string, fallback: number): number {
+function option(argv: string[], name: string, fallback: number, min = 1): number {
   const at = argv.indexOf(name);
   if (at < 0) return fallback;
   const [, value] = argv.splice(at, 2);
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} takes a positive number, not ${value}`);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} takes a number >= ${min}, not ${value}`);
   return n;
 }
 
@@ -54,12 +54,14 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const blobs = option(argv, "--blobs", 2000);
   const records = option(argv, "--records", 200);
-  const latencyMs = option(argv, "--latency", 100);
+  const latencyMs = option(argv, "--latency", 100, 0);
   const rounds = option(argv, "--rounds", 1);
+  const unique = argv.includes("--no-duplicates");
+  if (unique) argv.splice(argv.indexOf("--no-duplicates"), 1);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "launcher-variants-"));
   const variants = argv.map((spec) => variantOf(spec, dir));
   if (variants.length === 0) throw new Error("name at least one variant, e.g. 'shipped=--liftoff-only --max-semi-space-size=8'");
-  const backlog = { days: 1, blobsPerHour: blobs / 24, recordsPerBlob: records, seed: 24, contentTypes: ["Audit.General" as const] };
+  const backlog = { days: 1, blobsPerHour: blobs / 24, recordsPerBlob: records, seed: 24, contentTypes: ["Audit.General" as const], ...(unique ? { duplicateRate: 0 } : {}) };
   // The quota is lifted: the drain is bound by latency and CPU, so memory is what differs.
   const world = await startWorld({ simulator: { tenants: [{ ...defaultTenant(), backlog }], quotaPerMinute: 1_000_000 }, retryScale: 1 });
   try {
