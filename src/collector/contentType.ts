@@ -1,5 +1,6 @@
 // One content type's part of a run: retry the pending blobs, plan the windows on the API's
-// clock (windows.ts), list each window, fetch its blobs max_concurrency at a time, commit it.
+// clock (windows.ts), list each window while fetching its blobs max_concurrency at a time,
+// commit it.
 import { ActivityApiError } from "../api/errors";
 import type { ContentItem } from "../api/types";
 import { FaultError } from "../errors/faultError";
@@ -29,17 +30,56 @@ function context(run: CollectorRun, contentType: string): TypeContext {
   };
 }
 
+/** Items a producer adds while workers take them; `close` once the producer is done. */
+class WorkQueue<T> {
+  private readonly items: T[] = [];
+  private closed = false;
+  private waiting: (() => void)[] = [];
+
+  static of<T>(items: readonly T[]): WorkQueue<T> {
+    const queue = new WorkQueue<T>();
+    queue.push(items);
+    queue.close();
+    return queue;
+  }
+
+  push(items: readonly T[]): void {
+    this.items.push(...items);
+    this.wake();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  /** The next item, or undefined once the queue is closed and empty. */
+  async take(): Promise<T | undefined> {
+    while (this.items.length === 0 && !this.closed) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return this.items.shift();
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
 /**
- * Runs `work` over the items, `concurrency` at a time, taking no new item once the run halts.
- * Settles only when every worker has stopped (a failing one must not leave others writing
- * behind the caller's back), then throws the first failure.
+ * Runs `work` over the queue's items, `concurrency` at a time, taking no new item once the run
+ * halts. Settles only when every worker has stopped (a failing one must not leave others
+ * writing behind the caller's back), then throws the first failure.
  */
-async function pool<T>(run: CollectorRun, items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+async function pool<T>(run: CollectorRun, queue: WorkQueue<T>, concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   const worker = async (): Promise<void> => {
-    while (next < items.length && !run.halted) await work(items[next++]);
+    while (!run.halted) {
+      const item = await queue.take();
+      if (item === undefined || run.halted) return;
+      await work(item);
+    }
   };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) throw failed.reason;
   run.checkHalted();
@@ -83,25 +123,41 @@ async function retryPending(run: CollectorRun, ctx: TypeContext): Promise<void> 
     warnExpired(ctx, p, `it expired ${p.contentExpiration} while pending after ${p.attempts} attempts; last error: ${p.lastError}`);
     return false;
   });
-  await pool(run, live, run.config.maxConcurrency, async (p) => {
+  await pool(run, WorkQueue.of(live), run.config.maxConcurrency, async (p) => {
     const item: ContentItem = { contentType: ctx.contentType, ...p };
     settle(run, ctx, item, await collectBlob(run, ctx, item, 1), Date.parse(p.contentCreated));
   });
   run.save();
 }
 
-/** Every blob of a listed window, once each, skipping those written or pending already. */
-async function collectWindow(run: CollectorRun, ctx: TypeContext, items: readonly ContentItem[], window: Window): Promise<void> {
+/**
+ * Lists a window and fetches its blobs, once each, skipping those written or pending already,
+ * max_concurrency at a time while later pages are still being listed: under the quota's
+ * trailing minute the pace of a run's first requests is the pace of its last ones, and a
+ * window's pages come one after another. Settles when the listing and every worker have
+ * stopped; returns the window as listed.
+ */
+async function listAndCollect(run: CollectorRun, ctx: TypeContext, planned: Window): Promise<Window> {
   const seen = new Set<string>(ctx.cts.pending.map((p) => p.contentId));
-  const todo = items.filter((item) => {
+  const queue = new WorkQueue<ContentItem>();
+  const fresh = (item: ContentItem): boolean => {
     if (seen.has(item.contentId) || item.contentId in ctx.cts.doneBlobs) return false;
     seen.add(item.contentId);
     return true;
-  });
+  };
   const attempts = run.settings.blobRetries + 1;
-  await pool(run, todo, run.config.maxConcurrency, async (item) => {
-    settle(run, ctx, item, await collectBlob(run, ctx, item, attempts), window.end.getTime());
+  // The listing only moves a window's start (to the horizon), never its end.
+  const fallbackCreated = planned.end.getTime();
+  const listing = listWindow(run, ctx, planned, (page) => queue.push(page.filter(fresh))).finally(() => queue.close());
+  const fetching = pool(run, queue, run.config.maxConcurrency, async (item) => {
+    settle(run, ctx, item, await collectBlob(run, ctx, item, attempts), fallbackCreated);
   });
+  const [listed, fetched] = await Promise.allSettled([listing, fetching]);
+  // A blob's fault says more than the Stopped the listing met because of it.
+  if (fetched.status === "rejected" && !(fetched.reason instanceof Stopped)) throw fetched.reason;
+  if (listed.status === "rejected") throw listed.reason;
+  if (fetched.status === "rejected") throw fetched.reason;
+  return listed.value.window;
 }
 
 /** A committed end past the API's own clock cannot be right (a host clock once far ahead): start over. */
@@ -142,8 +198,7 @@ export async function collectContentType(run: CollectorRun, contentType: string)
     if (plan.lostSpan) reportHorizon(run, ctx, plan.lostSpan);
     for (const planned of plan.windows) {
       run.checkHalted();
-      const { window, items } = await listWindow(run, ctx, planned);
-      await collectWindow(run, ctx, items, window);
+      const window = await listAndCollect(run, ctx, planned);
       commitWindow(run, ctx, window);
       ctx.summary.windows++;
     }

@@ -29,20 +29,24 @@ export interface Listing {
   items: ContentItem[];
 }
 
-async function allPages(run: CollectorRun, contentType: string, window: Window): Promise<ContentItem[]> {
+/** Called with each page's items as it arrives, before the next page is asked for. */
+export type OnPage = (items: readonly ContentItem[]) => void;
+
+async function allPages(run: CollectorRun, contentType: string, window: Window, onPage: OnPage): Promise<ContentItem[]> {
   const items: ContentItem[] = [];
   for await (const page of run.api.listContent(contentType, window.start, window.end)) {
     run.checkHalted();
     items.push(...page);
+    onPage(page);
   }
   return items;
 }
 
-export async function listWindow(run: CollectorRun, ctx: TypeContext, planned: Window): Promise<Listing> {
+export async function listWindow(run: CollectorRun, ctx: TypeContext, planned: Window, onPage: OnPage = () => undefined): Promise<Listing> {
   let window = planned;
   for (let attempt = 0; ; attempt++) {
     try {
-      return { window, items: await allPages(run, ctx.contentType, window) };
+      return { window, items: await allPages(run, ctx.contentType, window, onPage) };
     } catch (err) {
       if (!(err instanceof ActivityApiError) || attempt > 0) throw err;
       if (err.policy === "subscribe") {

@@ -399,6 +399,20 @@ describe("collect", () => {
       assert.deepEqual(cp().pending, []);
     });
 
+    it("fetches a window's first blobs while its later pages are still being listed, and commits it after both", async () => {
+      api.blobs = ["b1", "b2", "b3", "b4", "b5"].map((contentId, i) => ({ contentType: "Audit.General", contentId, created: hoursAgo(5 - i * 0.1), records: [record()] }));
+      // The second page is answered only once a blob of the first has been requested: a run
+      // that listed the whole window before fetching would wait here for ever.
+      let fetched!: () => void;
+      const firstFetch = new Promise<void>((resolve) => (fetched = resolve));
+      api.onFetch = () => fetched();
+      api.beforePage = (index) => (index === 0 ? Promise.resolve() : firstFetch);
+      const r = await run({}, { maxConcurrency: 2 });
+      assert.deepEqual(api.calls.filter((c) => c.startsWith("blob")).sort(), ["blob b1", "blob b2", "blob b3", "blob b4", "blob b5"]);
+      assert.deepEqual([r.summaries[0].blobs, r.summaries[0].windows, r.summaries[0].complete], [5, 1, true]);
+      assert.ok(cp().committedEnd, "the window is committed");
+    });
+
     it("fetches a blob listed twice, or listed again in the overlap after it was written or while pending, once", async () => {
       const twice = { contentType: "Audit.General", contentId: "b3", created: hoursAgo(2), records: [record()] };
       api.blobs = [

@@ -29,6 +29,10 @@ export class FakeApi implements ActivityApi {
   /** The server clock a rejected listing reveals (its Date header), in seconds ahead. */
   skewAfterListError?: number;
   pageSize = 2;
+  /** Awaited before each content page is answered (index from 0): a test can hold the listing. */
+  beforePage?: (index: number) => Promise<void>;
+  /** Called as each blob is requested. */
+  onFetch?: (contentId: string) => void;
 
   async listSubscriptions(): Promise<Subscription[]> {
     this.calls.push("list");
@@ -57,13 +61,17 @@ export class FakeApi implements ActivityApi {
         contentCreated: b.created.toISOString(),
         contentExpiration: new Date(b.created.getTime() + 7 * 86_400_000).toISOString(),
       }));
-    for (let i = 0; i < items.length; i += this.pageSize) yield items.slice(i, i + this.pageSize);
+    for (let i = 0; i < items.length; i += this.pageSize) {
+      await this.beforePage?.(i / this.pageSize);
+      yield items.slice(i, i + this.pageSize);
+    }
     if (items.length === 0) yield [];
   }
 
   async fetchBlob(contentUri: string): Promise<AsyncIterable<Uint8Array>> {
     const id = contentUri.slice(contentUri.lastIndexOf("/") + 1);
     this.calls.push(`blob ${id}`);
+    this.onFetch?.(id);
     const blob = this.blobs.find((b) => b.contentId === id);
     if (!blob) throw new ActivityApiError("no such content", 404, "AF20050");
     const failure = blob.failures?.shift();
