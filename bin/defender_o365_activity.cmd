@@ -19,8 +19,10 @@ if not defined NODE for /f "delims=" %%P in ('where node.exe 2^>nul') do (
 )
 if not defined NODE if not defined PATH_HAS_NODE set "FOUND=!FOUND! PATH (no node.exe);"
 
+set "WHAT=the defender_o365_activity modular input"
+if "%~1"=="collector" set "WHAT=the standalone collector (defender_o365_collector)"
 if not defined NODE (
-  echo ERROR No Node.js ^>= 20.18.1 found to run defender_o365_activity. Found:!FOUND! Fix: install Node.js 20.18.1 or later and set the system environment variable DEFENDER_O365_NODE to its node.exe, then restart Splunk. cause=node_missing 1>&2
+  echo ERROR No Node.js ^>= 20.18.1 found to run !WHAT!. Found:!FOUND! Fix: install Node.js 20.18.1 or later and set the system environment variable DEFENDER_O365_NODE to its node.exe, then restart Splunk. cause=node_missing 1>&2
   exit /b 1
 )
 rem --liftoff-only --max-semi-space-size=8: see the .sh launcher (docs/performance.md).

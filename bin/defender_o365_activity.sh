@@ -68,5 +68,7 @@ else
   FOUND="$FOUND${FOUND:+, }PATH (no node)"
 fi
 
-echo "ERROR No Node.js >= 20.18.1 found to run defender_o365_activity. Found: $FOUND. Fix: install Node.js 20.18.1 or later and set DEFENDER_O365_NODE=/path/to/node in \$SPLUNK_HOME/etc/splunk-launch.conf (then restart Splunk), or install the app archive that bundles a Node.js runtime (defender_o365-<version>-linux_x86_64.tgz). cause=node_missing" >&2
+# The standalone collector runs through this launcher too (first argument "collector").
+if [ "${1-}" = "collector" ]; then WHAT="the standalone collector (defender_o365_collector)"; else WHAT="the defender_o365_activity modular input"; fi
+echo "ERROR No Node.js >= 20.18.1 found to run $WHAT. Found: $FOUND. Fix: install Node.js 20.18.1 or later and set DEFENDER_O365_NODE=/path/to/node in \$SPLUNK_HOME/etc/splunk-launch.conf (then restart Splunk), or install the app archive that bundles a Node.js runtime (defender_o365-<version>-linux_x86_64.tgz). cause=node_missing" >&2
 exit 1

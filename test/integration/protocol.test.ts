@@ -200,10 +200,19 @@ describe("protocol: the packaged launcher run as splunkd runs it", function () {
       const [line] = r.logs;
       assert.equal(line.level, "ERROR");
       assert.equal(line.fields.cause, "node_missing");
-      assert.match(line.message, /No Node\.js >= 20\.18\.1 found/);
+      assert.match(line.message, /^No Node\.js >= 20\.18\.1 found to run the defender_o365_activity modular input\. /);
       assert.match(line.message, /DEFENDER_O365_NODE \S+node18 \(v18\.19\.0\)/);
       assert.match(line.message, /PATH \(no node\)/);
       assert.match(line.message, /Fix: install Node\.js/);
+    });
+
+    it("names the standalone collector when it is the collector that finds no Node", async () => {
+      const empty = fs.mkdtempSync(path.join(splunkd.splunkHome, "empty-"));
+      const r = await splunkd.exec(["collector", "--check"], undefined, { PATH: empty, DEFENDER_O365_NODE: path.join(bin, "node18") });
+      assert.equal(r.code, 1);
+      assert.equal(r.logs.length, 1);
+      assert.equal(r.logs[0].fields.cause, "node_missing");
+      assert.match(r.logs[0].message, /^No Node\.js >= 20\.18\.1 found to run the standalone collector \(defender_o365_collector\)\. /);
     });
 
     it("passes over an old $SPLUNK_HOME/bin/node to node on PATH", async () => {
