@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, defaultTenant, type Simulator } from "../simulator";
 import type { StreamEvent } from "../harness/eventStream";
 import { eventId, repeatedIds, startWorld, type World } from "../lib/world";
+import { proveFault } from "../reliability/faultProof";
 
 const HOUR = 3_600_000;
 const OTHER_TENANT = "6b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
@@ -122,6 +123,61 @@ describe("Graph backfill end to end (packaged input, splunkd harness)", function
     assert.deepEqual(repeatedIds(events), []);
     const ids = new Set(events.map(eventId));
     assert.deepEqual([...owed(world.sim, startedAt)].filter((id) => !ids.has(id)), []);
+  });
+
+  it("a records page that is not JSON is ERROR graph_page_unreadable naming the query; the next run reads it again, nothing lost or repeated", async () => {
+    world = await startWorld({ simulator: { tenants: [{ ...defaultTenant(), backlog: { ...TEN_DAYS } }], graph: { versions: ["beta"], pageSize: 50 } } });
+    world.sim.setFaults({ garbledGraphPages: { count: 1 } });
+    world.addInput("garbled", graphParams(world));
+    const startedAt = world.sim.now();
+    const first = await world.run("garbled", { timeoutMs: 180_000 });
+    assert.equal(first.code, 0, first.logs.map((l) => l.raw).join("\n"));
+    proveFault({ garbledGraphPages: { count: 1 } }, "garbledGraphPages", world.sim.requestLog);
+    const [queryId] = world.sim.graph.queries.keys();
+    const unreadable = first.logs.filter((l) => /cause=graph_page_unreadable/.test(l.raw));
+    assert.equal(unreadable.length, 1, first.logs.map((l) => l.raw).join("\n"));
+    assert.equal(unreadable[0].level, "ERROR");
+    assert.match(unreadable[0].raw, new RegExp(`record 1 of the page is not JSON \\(bad escape in the string "user\\\\qId" .*the next run reads that page again \\(failure 1 of this span, given up at 10\\).* query_id=${queryId}`));
+    assert.ok(first.logs.some((l) => /graph_backfill_summary .*complete=false/.test(l.raw)));
+
+    const second = await world.run("garbled", { timeoutMs: 180_000 });
+    assert.equal(second.code, 0);
+    assert.ok(second.logs.some((l) => /graph_backfill_summary .*lost_spans=0 pending_spans=0 complete=true/.test(l.raw)), second.logs.map((l) => l.raw).join("\n"));
+    const events = [...first.events, ...second.events];
+    assert.deepEqual(repeatedIds(events), []);
+    const ids = new Set(events.map(eventId));
+    assert.deepEqual([...owed(world.sim, startedAt)].filter((id) => !ids.has(id)), []);
+    assert.equal(world.sim.graph.queries.size, 1, "the page was not read again from the same query");
+  });
+
+  it("a page that stays unreadable for 10 runs gives the span up with ERROR graph_span_lost naming it; the other records are written once", async () => {
+    world = await startWorld({ simulator: { tenants: [{ ...defaultTenant(), backlog: { ...TEN_DAYS } }], graph: { versions: ["beta"], pageSize: 50 } } });
+    world.sim.setFaults({ garbledGraphPages: { fraction: 1 } });
+    world.addInput("lost", graphParams(world));
+    const startedAt = world.sim.now();
+    const runs = [];
+    for (let n = 0; n < 10; n++) runs.push(await world.run("lost", { timeoutMs: 180_000 }));
+    assert.ok(runs.every((r) => r.code === 0));
+    const lost = runs[9].logs.filter((l) => /cause=graph_span_lost/.test(l.raw));
+    assert.equal(lost.length, 1, runs[9].logs.map((l) => l.raw).join("\n"));
+    assert.equal(lost[0].level, "ERROR");
+    const span = /lost_start=(\S+) lost_end=(\S+)/.exec(lost[0].raw);
+    assert.ok(span, lost[0].raw);
+    assert.match(lost[0].raw, /given up after 10 runs in a row failed .*no page of it was written .*last_cause=graph_page_unreadable/);
+    assert.ok(runs.slice(0, 9).every((r) => !r.logs.some((l) => /cause=graph_span_lost/.test(l.raw))), "given up before the 10th run");
+    assert.ok(runs[9].logs.some((l) => /graph_backfill_summary .*lost_spans=1 pending_spans=0 complete=true/.test(l.raw)));
+    // Only records of the span given up are missing; none is written twice.
+    const events = runs.flatMap((r) => r.events);
+    assert.deepEqual(repeatedIds(events), []);
+    const ids = new Set(events.map(eventId));
+    const [from, to] = [Date.parse(span[1]), Date.parse(span[2])];
+    const records = world.sim.records(DEFAULT_TENANT_ID, "Audit.General");
+    const missing = [...owed(world.sim, startedAt)].filter((id) => !ids.has(id));
+    assert.ok(missing.length > 0, "the fault cost nothing: it did not fire on a page with records");
+    for (const id of missing) {
+      const t = Date.parse(`${String(records.get(id)?.CreationTime)}Z`);
+      assert.ok(t >= from && t < to, `${id} at ${new Date(t).toISOString()} is missing but outside the span given up`);
+    }
   });
 
   it("loses nothing and repeats at most one batch when SIGKILLed while paging Graph's records", async () => {

@@ -58,6 +58,9 @@ const PROOFS: { [K in keyof Faults]-?: Proof<K> } = {
   nextPageLoop(f, log) {
     fired(tagged(log, "nextPageLoop", ["content"]), f, "looping NextPageUri", log);
   },
+  garbledGraphPages(f, log) {
+    fired(tagged(log, "garbledPage", ["graph_records"]).filter((e) => e.status === 200), f, "garbled Graph records pages", log);
+  },
   failedQueries(f, log) {
     fired(tagged(log, "failedQuery", ["graph_create"]), f, "Graph audit queries created to fail", log);
   },

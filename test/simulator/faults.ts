@@ -56,13 +56,15 @@ export interface Faults {
   disableSubscription?: readonly ContentType[];
   /** Graph audit log queries created while this fires end as `failed` instead of `succeeded`. */
   failedQueries?: FaultSelector;
+  /** Graph records pages: 200 with a key outside auditData holding an escape JSON lacks (`\q`). */
+  garbledGraphPages?: FaultSelector;
   /** Lifetime of access tokens issued from now on. */
   tokenLifetimeSeconds?: number;
   /** Compress listing and blob answers with this coding, when asked or always (./compression). */
   compress?: Compression;
 }
 
-const SELECTORS = ["throttle", "internalErrors", "resets", "truncatedBlobs", "garbledBlobs", "nextPageLoop", "failedQueries"] as const;
+const SELECTORS = ["throttle", "internalErrors", "resets", "truncatedBlobs", "garbledBlobs", "nextPageLoop", "failedQueries", "garbledGraphPages"] as const;
 export type SelectorName = (typeof SELECTORS)[number];
 
 const DEFAULT_KINDS: Partial<Record<SelectorName, readonly RequestKind[]>> = {
@@ -70,6 +72,7 @@ const DEFAULT_KINDS: Partial<Record<SelectorName, readonly RequestKind[]>> = {
   garbledBlobs: ["blob"],
   nextPageLoop: ["content"],
   failedQueries: ["graph_create"],
+  garbledGraphPages: ["graph_records"],
 };
 
 /** The live fault set: decides, per request, which selectors fire. */

@@ -55,6 +55,8 @@ export interface GraphContext {
   records(tenantId: string): AuditRecord[] | undefined;
   /** True when the failedQueries fault picks the query being created. */
   failThisQuery(): boolean;
+  /** True when the garbledGraphPages fault picks the records page being answered. */
+  garbleThisPage(): boolean;
 }
 
 /** Graph's error body {"error":{"code","message"}} (https://learn.microsoft.com/graph/errors). */
@@ -201,6 +203,8 @@ export class GraphService {
       body["@odata.nextLink"] = `${ctx.baseUrl}/${q.version}/security/auditLog/queries/${q.id}/records?${SKIP}=${next}`;
     }
     body.value = page.map(auditLogRecord);
+    // The fault: the first record gets a key with an escape JSON does not have, outside auditData.
+    if (page.length > 0 && ctx.garbleThisPage()) return { status: 200, body: JSON.stringify(body).replace('"value":[{', '"value":[{"user\\qId":"x",') };
     return { status: 200, body };
   }
 }

@@ -342,6 +342,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           if (fires) entry.fault = "failedQuery";
           return fires;
         },
+        garbleThisPage: () => {
+          const fires = active.fires("garbledGraphPages", r.kind);
+          if (fires) entry.fault = "garbledPage";
+          return fires;
+        },
       };
       const answer = graph.handle(graphContext, { method, version: segments[0], rest: segments.slice(4), query: parsed.searchParams, authorization: req.headers.authorization, body });
       return send(res, entry, answer);
