@@ -1,6 +1,8 @@
 // Maps a fault that ends a run to its cause code (src/errors/causes.ts) and a message that says
-// the fix. API and token errors carry their cause and fix from src/errors/table.ts already.
-import { isCause, type Cause } from "../errors/causes";
+// the fix. API, token, Graph, secret and HEC errors are FaultErrors: they carry their cause (and
+// the fix, from src/errors/table.ts) already.
+import type { Cause } from "../errors/causes";
+import { FaultError } from "../errors/faultError";
 import type { Fields } from "../splunk/logger";
 import { StateReadError, StateWriteError } from "./stateFile";
 
@@ -25,8 +27,6 @@ export function describeFatal(err: unknown): Fatal {
       fields: { path: err.path, os_error: err.osError },
     };
   }
-  const cause = (err as { cause?: unknown }).cause;
-  const message = err instanceof Error ? err.message : String(err);
-  if (typeof cause === "string" && isCause(cause)) return { cause, message };
-  return { cause: "collector_error", message };
+  if (err instanceof FaultError) return { cause: err.cause, message: err.message };
+  return { cause: "collector_error", message: err instanceof Error ? err.message : String(err) };
 }

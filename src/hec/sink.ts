@@ -11,16 +11,17 @@ import type { SplunkEvent } from "../splunk/event";
 import type { EventSink } from "../splunk/eventSink";
 import type { Logger } from "../splunk/logger";
 import { formatHecBody } from "./format";
+import { FaultError } from "../errors/faultError";
 import { judgeAckReply, judgeEventReply, type HecCause } from "./reply";
 import type { Transport } from "./transport";
 
 /** A fault the HEC sink reports; `cause` is the log cause code. */
-export class HecError extends Error {
-  override readonly cause: HecCause;
+/** HEC refused or lost a batch for good: the run stops (policy fatal) with the HEC cause. */
+export class HecError extends FaultError {
+  declare readonly cause: HecCause;
   constructor(message: string, cause: HecCause) {
-    super(message);
+    super(message, { policy: "fatal", cause });
     this.name = "HecError";
-    this.cause = cause;
   }
 }
 

@@ -16,6 +16,7 @@ import { createLogger } from "../../../src/splunk/logger";
 import { TEST_TENANT_ID, testConfig } from "../../lib/testConfig";
 import { FakeApi } from "./fakeApi";
 import { FakeGraph, graphRecord, type FakeGraphRecord } from "./fakeGraph";
+import { FaultError } from "../../../src/errors/faultError";
 
 // The Graph backfill step on a real CollectorRun (checkpoint file, Id store, write path) with an
 // in-memory Graph: which events are written, what the checkpoint keeps, and the log lines.
@@ -440,7 +441,7 @@ describe("collector/backfill", () => {
 
     it("a run halted before the backfill starts no job", async () => {
       const run = make([job()]);
-      run.stop(Object.assign(new Error("earlier fault"), { cause: "checkpoint_unwritable" }));
+      run.stop(new FaultError("earlier fault", { policy: "fatal", cause: "checkpoint_unwritable" }));
       logs = [];
       assert.deepEqual(await backfillFromGraph(run, { graph, poll: noWait }), summary({ queries: 0 }));
       assert.deepEqual(graph.requests, []);
@@ -451,7 +452,7 @@ describe("collector/backfill", () => {
       graph.records = records(...[1, 2, 3, 4, 5].map((n) => exchange(n)));
       const run = make([job()]);
       graph.before = (operation, url) => {
-        if (operation === "records" && url.endsWith("page=1")) run.stop(Object.assign(new Error("disk gone"), { cause: "checkpoint_unwritable" }));
+        if (operation === "records" && url.endsWith("page=1")) run.stop(new FaultError("disk gone", { policy: "fatal", cause: "checkpoint_unwritable" }));
       };
       await assert.rejects(backfillFromGraph(run, { graph, poll: noWait }), (e: unknown) => e instanceof Stopped);
       assert.equal(events().length, 4);
@@ -462,7 +463,7 @@ describe("collector/backfill", () => {
     it("a run halted while jobs are in flight starts no further job", async () => {
       const run = make(["2026-11-01", "2026-11-03", "2026-11-05"].map((d) => job({ start: `${d}T00:00:00.000Z`, end: `${d}T12:00:00.000Z` })));
       graph.before = (operation) => {
-        if (operation === "poll") run.stop(Object.assign(new Error("disk gone"), { cause: "checkpoint_unwritable" }));
+        if (operation === "poll") run.stop(new FaultError("disk gone", { policy: "fatal", cause: "checkpoint_unwritable" }));
       };
       await assert.rejects(backfillFromGraph(run, { graph, poll: noWait }), (e: unknown) => e instanceof Stopped);
       assert.deepEqual(graph.requests.filter((r) => r.startsWith("create")).length, 2);

@@ -9,6 +9,7 @@ import type { EventSink } from "../../../src/splunk/eventSink";
 import { createLogger } from "../../../src/splunk/logger";
 import { testConfig } from "../../lib/testConfig";
 import { FakeApi } from "./fakeApi";
+import { FaultError } from "../../../src/errors/faultError";
 
 const sink: EventSink = { write: async () => undefined, close: async () => undefined };
 
@@ -59,7 +60,7 @@ describe("CollectorRun", () => {
     const run = make();
     assert.equal(run.halted, false);
     run.checkHalted();
-    const first = run.stop(Object.assign(new Error("no consent"), { cause: "consent_missing" }));
+    const first = run.stop(new FaultError("no consent", { policy: "fatal", cause: "consent_missing" }));
     run.stop(new Error("later"));
     assert.deepEqual(first, { cause: "consent_missing", message: "no consent" });
     assert.equal(run.fatal, first);
