@@ -6,22 +6,25 @@ import * as fs from "node:fs";
 export const STATE_WRITE_CAUSE = "checkpoint_unwritable";
 export const STATE_READ_CAUSE = "checkpoint_unreadable";
 
-/** A state file could not be written in full. The run stops at once (cause=checkpoint_unwritable). */
-export class StateWriteError extends Error {
-  override readonly cause = STATE_WRITE_CAUSE;
+/** A state file the run could not read or write: the path and the OS error code say which. */
+abstract class StateFileError extends Error {
   constructor(
     readonly path: string,
-    /** The OS error code (ENOSPC, EROFS, EACCES …) or `short_write`. */
+    /** The OS error code (ENOSPC, EROFS, EACCES, EISDIR …) or `short_write`. */
     readonly osError: string,
-    detail: string,
+    message: string,
   ) {
-    super(`cannot write ${path}: ${detail}`);
-    this.name = "StateWriteError";
+    super(message);
   }
 }
 
-function osCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException)?.code ?? "unknown";
+/** A state file could not be written in full. The run stops at once (cause=checkpoint_unwritable). */
+export class StateWriteError extends StateFileError {
+  override readonly cause = STATE_WRITE_CAUSE;
+  constructor(path: string, osError: string, detail: string) {
+    super(path, osError, `cannot write ${path}: ${detail}`);
+    this.name = "StateWriteError";
+  }
 }
 
 /**
@@ -29,17 +32,16 @@ function osCode(err: unknown): string {
  * before collecting (cause=checkpoint_unreadable): starting over from backfill_hours instead
  * would hide the fault.
  */
-export class StateReadError extends Error {
+export class StateReadError extends StateFileError {
   override readonly cause = STATE_READ_CAUSE;
-  constructor(
-    readonly path: string,
-    /** The OS error code (EACCES, EISDIR …). */
-    readonly osError: string,
-    detail: string,
-  ) {
-    super(`cannot read ${path}: ${detail}`);
+  constructor(path: string, osError: string, detail: string) {
+    super(path, osError, `cannot read ${path}: ${detail}`);
     this.name = "StateReadError";
   }
+}
+
+function osCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? "unknown";
 }
 
 /** Runs a file-system step, turning its error into a StateWriteError naming the file. */
