@@ -79,11 +79,12 @@ describe("production timing: each retry path with its real wait", function () {
     const throttled = log.find((e) => e.fault === "throttle");
     assert.ok(throttled && throttled.status === 403, "the fault fired");
     assert.match(text, /WARN Activity API throttled: waiting before retrying .*wait_seconds=1\b/);
-    // Only the other three workers' requests already past the limiter may land during the
-    // pause (late on a loaded machine); without the pause they would send dozens in that time.
+    // Only requests already past the limiter may land during the pause (late on a loaded
+    // machine): the other three workers' and the window listing's next page, which runs beside
+    // them; without the pause they would send dozens in that time.
     const api = log.filter((e) => API_KINDS.includes(e.kind));
     const quiet = api.filter((e) => e.time > throttled.time && e.time < throttled.time + 1000 - SLACK_MS);
-    assert.ok(quiet.length <= 3, `${quiet.length} API requests while the tenant was paused: ${quiet.map((e) => e.path).join(", ")}`);
+    assert.ok(quiet.length <= 4, `${quiet.length} API requests while the tenant was paused: ${quiet.map((e) => e.path).join(", ")}`);
     const after = api.filter((e) => e.time >= throttled.time + 1000 - SLACK_MS && e.time < throttled.time + 2000 - SLACK_MS);
     assert.ok(after.length > 3, `the same span after the pause holds more (${after.length}): the pause is what held them`);
     assert.ok(retryOf(log, throttled).time - throttled.time >= 1000 - SLACK_MS);
