@@ -103,6 +103,7 @@ export function mapRecord(text: string, ctx: MapContext): MapResult {
     index: ctx.index,
     host: ctx.host,
     data: text,
+    dataIsJson: true,
   };
   const id = typeof head.Id === "string" && head.Id !== "" ? head.Id : undefined;
   const timeProblem =

@@ -10,4 +10,6 @@ export interface SplunkEvent {
   host?: string;
   /** The record's JSON text exactly as the API sent it. */
   data: string;
+  /** True when data is text JSON.parse accepted (mapped records): it is escaped by escapeJsonText. */
+  dataIsJson?: boolean;
 }

@@ -38,6 +38,7 @@ describe("mapRecord", () => {
       sourcetype: "o365:defender:email",
       index: "o365",
       host: "collector1",
+      dataIsJson: true,
       data: text,
     });
     assert.equal(r.id, "ab");

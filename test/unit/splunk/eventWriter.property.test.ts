@@ -43,6 +43,15 @@ function rawJson(value: string): string {
   return `{"Subject":"${value.replace(/["\\\t\n\r]/g, (c) => escapes[c])}"}`;
 }
 
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("splunk/eventWriter property: hostile data never breaks the stream", () => {
   it(`keeps ${COUNT} random strings well-formed and JSON round-tripping (seed ${SEED})`, async () => {
     const next = mulberry32(SEED);
@@ -53,10 +62,14 @@ describe("splunk/eventWriter property: hostile data never breaks the stream", ()
     out.setEncoding("utf8").on("data", (chunk: string) => parser.write(chunk));
     const writer = new XmlEventWriter(out);
     const batch: SplunkEvent[] = [];
+    let marked = 0;
     for (let i = 0; i < COUNT; i++) {
       // Alternate how the JSON was produced: by JSON.stringify, or with the characters left raw.
       const data = i % 2 === 0 ? JSON.stringify({ Subject: values[i] }) : rawJson(values[i]);
-      batch.push({ stanza: 'defender_o365_activity://x"<&>', time: 1700000000 + i / 1000, source: `s${i}`, sourcetype: "o365:defender:email", data });
+      // As the mapper does: text JSON.parse accepts is marked, and takes escapeJsonText's path.
+      const dataIsJson = parses(data);
+      if (dataIsJson) marked++;
+      batch.push({ stanza: 'defender_o365_activity://x"<&>', time: 1700000000 + i / 1000, source: `s${i}`, sourcetype: "o365:defender:email", data, dataIsJson });
       if (batch.length === 250) await writer.write(batch.splice(0));
     }
     await writer.write(batch.splice(0));
@@ -65,6 +78,8 @@ describe("splunk/eventWriter property: hostile data never breaks the stream", ()
     assert.equal(parser.error, undefined, `stream not well-formed: ${parser.error?.message}`);
     assert.ok(parser.opened && parser.closed);
     assert.equal(events.length, COUNT);
+    // Both escaping paths ran: raw C0 controls make JSON.parse refuse about half the raw texts.
+    assert.ok(marked > COUNT / 2 && marked < COUNT, `${marked} of ${COUNT} marked as JSON`);
     events.forEach((e, i) => {
       assert.equal(e.source, `s${i}`);
       assert.equal(e.stanza, 'defender_o365_activity://x"<&>');

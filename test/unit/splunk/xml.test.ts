@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { escapeAttribute, escapeText, replaceForbidden } from "../../../src/splunk/xml";
+import { escapeAttribute, escapeJsonText, escapeText, replaceForbidden } from "../../../src/splunk/xml";
 
 describe("splunk/xml escaping", () => {
   it("escapes markup characters and CR", () => {
@@ -30,5 +30,22 @@ describe("splunk/xml escaping", () => {
 
   it("escapes quotes, tabs and newlines in attributes", () => {
     assert.equal(escapeAttribute(`a"b\tc\nd&<`), "a&quot;b&#9;c&#10;d&amp;&lt;");
+  });
+
+  it("escapes JSON text as escapeText does, markup and the forbidden characters JSON allows raw", () => {
+    const cases = [
+      '{"Url":"https://x/?a=1&b=2",\r\n"Subject":"<b>win</b>"}',
+      '{"a":"\uFFFE\uFFFF"}',
+      '{"a":"pair 🛡 lone \uD800 and \uDC00"}',
+      '{"a":"no markup, Latin-1 only: café"}',
+      "[1,\r\n2]",
+    ];
+    for (const text of cases) {
+      JSON.parse(text); // each case is text the mapper would mark as JSON
+      assert.equal(escapeJsonText(text), escapeText(text), text);
+    }
+    assert.equal(escapeJsonText('{"a":"x&y\uFFFF"}'), '{"a":"x&amp;y\\uffff"}');
+    const plain = '{"a":"plain"}';
+    assert.equal(escapeJsonText(plain), plain);
   });
 });
