@@ -1,7 +1,8 @@
 // Splits a content blob (a JSON array of audit records, Reference "Retrieving content") into
-// the raw bytes of each top-level element as the bytes arrive. Blobs have no documented size
-// limit, so the collector never holds a whole blob: only the element being read. Returning the
-// element's own bytes (not a re-serialised copy) keeps the event data exactly as the API sent it.
+// the text of each top-level element as the bytes arrive. Blobs have no documented size limit, so
+// the collector never holds a whole blob: only the element being read. Returning the element's
+// own bytes, decoded as UTF-8 (not a re-serialised copy), keeps the event data exactly as the
+// API sent it.
 
 const OPEN_BRACKET = 0x5b; // [
 const CLOSE_BRACKET = 0x5d; // ]
@@ -30,13 +31,15 @@ export class JsonArraySplitter {
   private depth = 0; // nesting inside the current element
   private inString = false;
   private escaped = false;
-  private parts: Uint8Array[] = [];
+  private parts: Buffer[] = [];
   private offset = 0; // bytes consumed so far, for error messages
   private expectComma = false;
 
-  /** Feeds the next chunk; returns the elements completed by it, in order. */
-  push(chunk: Uint8Array): Buffer[] {
-    const out: Buffer[] = [];
+  /** Feeds the next chunk; returns the text of the elements completed by it, in order. */
+  push(bytes: Uint8Array): string[] {
+    // A Buffer view of the same memory (no copy), to decode elements straight from the chunk.
+    const chunk = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const out: string[] = [];
     let i = 0;
     let start = this.state === "element" ? i : -1;
     for (; i < chunk.length; i++) {
@@ -133,9 +136,10 @@ export class JsonArraySplitter {
     }
   }
 
-  private finish(chunk: Uint8Array, start: number, end: number): Buffer {
-    const tail = chunk.subarray(start, end);
-    const element = this.parts.length === 0 ? Buffer.from(tail) : Buffer.concat([...this.parts, tail]);
+  private finish(chunk: Buffer, start: number, end: number): string {
+    // An element within one chunk is decoded in place; one spread over chunks is joined first,
+    // so a character split between chunks is decoded whole.
+    const element = this.parts.length === 0 ? chunk.toString("utf8", start, end) : Buffer.concat([...this.parts, chunk.subarray(start, end)]).toString("utf8");
     this.parts = [];
     this.state = "between";
     this.expectComma = true;

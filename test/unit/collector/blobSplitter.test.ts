@@ -6,7 +6,7 @@ function split(text: string | Buffer, size: number): string[] {
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text, "utf8");
   const s = new JsonArraySplitter();
   const out: string[] = [];
-  for (let i = 0; i < bytes.length; i += size) out.push(...s.push(bytes.subarray(i, i + size)).map((b) => b.toString("utf8")));
+  for (let i = 0; i < bytes.length; i += size) out.push(...s.push(bytes.subarray(i, i + size)));
   s.end();
   return out;
 }
@@ -29,6 +29,14 @@ describe("JsonArraySplitter", () => {
   it("keeps multi-byte characters split across chunks intact", () => {
     const out = split(Buffer.from('[{"s":"\u{1F600}\u00e9"}]', "utf8"), 1);
     assert.deepEqual(JSON.parse(out[0]), { s: "\u{1F600}\u00e9" });
+  });
+
+  it("reads chunks that are plain Uint8Array views into a larger buffer", () => {
+    const whole = new TextEncoder().encode('xx[{"s":"\u00e9"},{"b":2}]yy');
+    const s = new JsonArraySplitter();
+    const out = [...s.push(new Uint8Array(whole.buffer, 2, 9)), ...s.push(new Uint8Array(whole.buffer, 11, whole.length - 13))];
+    s.end();
+    assert.deepEqual(out, ['{"s":"\u00e9"}', '{"b":2}']);
   });
 
   it("accepts an empty array and a UTF-8 byte order mark", () => {
@@ -63,7 +71,7 @@ describe("JsonArraySplitter edge forms", () => {
   const cutAt = (text: string, at: number): string[] => {
     const s = new JsonArraySplitter();
     const bytes = Buffer.from(text, "utf8");
-    const out = [...s.push(bytes.subarray(0, at)), ...s.push(bytes.subarray(at))].map((b) => b.toString("utf8"));
+    const out = [...s.push(bytes.subarray(0, at)), ...s.push(bytes.subarray(at))];
     s.end();
     return out;
   };
@@ -94,7 +102,7 @@ describe("JsonArraySplitter edge forms", () => {
     for (let a = 0; a <= bytes.length; a++) {
       for (let b = a; b <= bytes.length; b++) {
         const s = new JsonArraySplitter();
-        const out = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)].flatMap((c) => s.push(c).map((e) => e.toString()));
+        const out = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)].flatMap((c) => s.push(c));
         s.end();
         assert.deepEqual(out, elements, `cuts at ${a} and ${b}`);
       }
