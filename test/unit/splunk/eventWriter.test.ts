@@ -55,6 +55,22 @@ describe("splunk/eventWriter", () => {
     assert.doesNotMatch(formatEvent({ ...event, time: NaN }), /<time>/);
   });
 
+  it("gives each event its own header when events of one sourcetype differ in source, index or host", () => {
+    const variants: SplunkEvent[] = [
+      event,
+      { ...event, source: "defender_o365:other:Audit.General" },
+      { ...event, index: undefined },
+      { ...event, host: "sh2" },
+      { ...event, stanza: "defender_o365_activity://<other>" },
+    ];
+    // Twice over, so the second pass reads what the first one cached.
+    for (const e of [...variants, ...variants]) {
+      const text = formatEvent(e);
+      assert.ok(text.startsWith(`<event stanza="${e.stanza.replace("<", "&lt;").replace(">", "&gt;")}" unbroken="1">`), text);
+      assert.ok(text.includes(`<source>${e.source}</source><sourcetype>${e.sourcetype}</sourcetype>${e.index ? `<index>${e.index}</index>` : ""}<host>${e.host}</host><data>`), text);
+    }
+  });
+
   it("writes epoch seconds with at most 3 decimals", () => {
     assert.equal(formatTime(1598004672), "1598004672");
     assert.equal(formatTime(1598004672.5), "1598004672.5");
