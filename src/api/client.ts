@@ -3,7 +3,8 @@
 // followed verbatim, bodies checked for shape, errors parsed by AF code, throttled and
 // transient failures retried here with backoff, one token refresh on HTTP 401, and blobs
 // streamed rather than buffered.
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "./undici";
 import type { ActivityApi } from "./activityApi";
 import { ActivityApiError, isAuditLogOff } from "./errors";
 import { API_ERROR, AUDIT_LOG_OFF, NETWORK, TRANSIENT, ruleFor } from "../errors/table";

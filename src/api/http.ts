@@ -5,7 +5,8 @@
 // verification is never turned off.
 import type { LookupFunction } from "node:net";
 import { createSecureContext } from "node:tls";
-import { Agent, ProxyAgent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { Agent, ProxyAgent } from "./undici";
 
 export interface HttpOptions {
   /** `http(s)://[user@]host:port`; the password comes separately from storage/passwords. */

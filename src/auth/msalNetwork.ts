@@ -2,7 +2,8 @@
 // dispatcher, so proxy_url, timeouts and NODE_EXTRA_CA_CERTS apply to logins as to API calls.
 // Implements MSAL's INetworkModule: JSON body, lower-case header names, status.
 import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "../api/undici";
 import { describeNetworkFailure, networkFailureOf, type NetworkFailure } from "../errors/networkFailure";
 
 /** An AuthError that carries what went wrong on the wire (toTokenError reads it). */

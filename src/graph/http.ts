@@ -2,7 +2,8 @@
 // docs/reference/graph-audit-query.md 3.1), 5xx and network faults with the project's backoff
 // (src/api/backoff.ts), one token refresh on 401, and never a token sent outside Graph's origin
 // (an @odata.nextLink is followed only when it points back to Graph).
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "../api/undici";
 import { BACKOFF_DEFAULTS, RetryEpisodes, parseRetryAfter, retryDelayMs, type BackoffOptions } from "../api/backoff";
 import type { TokenProvider } from "../auth/tokenProvider";
 import type { Logger } from "../splunk/logger";

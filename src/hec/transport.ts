@@ -3,7 +3,8 @@
 import { rootCertificates } from "node:tls";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "../api/undici";
 import { createDispatcher } from "../api/http";
 
 const gzipAsync = promisify(gzip);
