@@ -72,6 +72,25 @@ const withoutSdkTransport: esbuild.Plugin = {
   },
 };
 
+/**
+ * msal-node signs with jsonwebtoken only for a certificate credential, yet its import loaded
+ * jsonwebtoken and semver at every start (about 20 ms, docs/performance.md "Startup"). Its
+ * import is given a stand-in that loads the real module on the first signature.
+ */
+const lazyJsonwebtoken: esbuild.Plugin = {
+  name: "lazy-jsonwebtoken",
+  setup(b) {
+    b.onResolve({ filter: /^jsonwebtoken$/ }, (args) =>
+      args.importer.includes(`${path.sep}@azure${path.sep}msal-node${path.sep}`) ? { path: "jsonwebtoken-on-first-use", namespace: "lazy" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy" }, () => ({
+      contents: 'let real;\nmodule.exports = { sign: (...args) => (real ??= require("jsonwebtoken")).sign(...args) };\n',
+      loader: "js",
+      resolveDir: ROOT,
+    }));
+  },
+};
+
 async function bundleInput(): Promise<void> {
   const result = await esbuild.build({
     // A plain-JS entry that requires main.ts: with main.ts itself as the entry, esbuild hoists its
@@ -89,7 +108,7 @@ async function bundleInput(): Promise<void> {
     sourcesContent: false,
     write: false,
     logLevel: "warning",
-    plugins: [withoutSdkTransport],
+    plugins: [withoutSdkTransport, lazyJsonwebtoken],
   });
   for (const file of result.outputFiles) {
     const isMap = file.path.endsWith(".map");
