@@ -117,47 +117,64 @@ export class KeySet {
   }
 
   /**
-   * Adds every key of the chunks `chunks()` yields (keys already present, or repeated, are
-   * skipped). It is called twice, a counting pass and a copying pass, and must yield the same
-   * keys both times: a bulk load streams its files through one small buffer instead of holding
-   * them whole beside the set (page faults on this transient copy were a fifth of the load).
+   * Adds every whole key of `chunks` (keys already present, or repeated, are skipped), reading
+   * each chunk once. `expected` is about how many keys they hold (a bulk load knows it from its
+   * file sizes): each hash group gets room for its share plus a little slack, so keys go straight
+   * from the chunk to their group (a counting pass over the files was a fifth of the load). Keys
+   * that find their group full (too low an estimate, many copies of one key) are added one by one
+   * after the others: slower, never lost.
    */
-  addMany(chunks: () => Iterable<Uint8Array>): void {
+  addMany(expected: number, chunks: Iterable<Uint8Array>): void {
     if (!LITTLE_ENDIAN) {
-      for (const src of chunks()) for (let at = 0; at + ID_BYTES <= src.length; at += ID_BYTES) this.add(src, at);
+      for (const src of chunks) for (let at = 0; at + ID_BYTES <= src.length; at += ID_BYTES) this.add(src, at);
       return;
     }
-    // Counting sort by hash group: new keys land after the existing ones, in hash order.
-    // Hashes are recomputed in each pass: cheaper than two more arrays of n words.
+    const groups = 1 << GROUP_BITS;
+    const share = Math.max(0, expected) / groups;
+    // Three standard deviations of a uniform hash's group size: a rare group spills a few keys.
+    const room = Math.ceil(share + 3 * Math.sqrt(share)) + 1;
+    this.reserveKeys(this.count + room * groups);
+    this.reserveSlots(this.count + expected);
+    const base = this.count;
+    const ends = new Int32Array(groups); // next free key index in each group's room
+    for (let g = 0; g < groups; g++) ends[g] = base + g * room;
+    const keyWords = this.keyWords();
+    const spill = new KeySet(16);
     const groupShift = 32 - GROUP_BITS;
-    const starts = new Int32Array((1 << GROUP_BITS) + 1);
-    let n = 0;
-    for (const src of chunks()) {
-      const words = wordsOf(src);
-      for (let i = 0; i < words.length; i += 4) starts[(hashWords(words[i], words[i + 1], words[i + 2], words[i + 3]) >>> groupShift) + 1]++;
-      n += words.length >> 2;
-    }
-    this.reserve(n);
-    for (let g = 1; g < starts.length; g++) starts[g] += starts[g - 1];
-    const ends = starts.slice(1);
-    const keyWords = new Int32Array(this.keys.buffer, this.keys.byteOffset, this.keys.length >> 2);
-    for (const src of chunks()) {
+    for (const src of chunks) {
       const words = wordsOf(src);
       for (let i = 0; i < words.length; i += 4) {
-        const g = hashWords(words[i], words[i + 1], words[i + 2], words[i + 3]) >>> groupShift;
-        if (starts[g] === ends[g]) throw new Error("addMany: the second pass yielded keys the first did not");
-        const w = (this.count + starts[g]++) * 4;
-        keyWords[w] = words[i];
-        keyWords[w + 1] = words[i + 1];
-        keyWords[w + 2] = words[i + 2];
-        keyWords[w + 3] = words[i + 3];
+        const a = words[i];
+        const b = words[i + 1];
+        const c = words[i + 2];
+        const d = words[i + 3];
+        const g = hashWords(a, b, c, d) >>> groupShift;
+        if (ends[g] === base + (g + 1) * room) {
+          spill.add(new Uint8Array(words.buffer, words.byteOffset + i * 4, ID_BYTES));
+          continue;
+        }
+        const w = ends[g]++ * 4;
+        keyWords[w] = a;
+        keyWords[w + 1] = b;
+        keyWords[w + 2] = c;
+        keyWords[w + 3] = d;
       }
     }
-    // Every group full again means both passes yielded the same number of keys per group.
-    if (starts.some((at, g) => g < ends.length && at !== ends[g])) throw new Error("addMany: the second pass yielded fewer keys than the first");
-    const base = this.count;
-    for (let j = 0; j < n; j++) {
-      const q = (base + j) * 4;
+    let scattered = 0;
+    for (let g = 0; g < groups; g++) scattered += ends[g] - (base + g * room);
+    this.reserveSlots(this.count + scattered); // grows only when `expected` was too low
+    // Group by group: the slots a group hashes to are one contiguous run, which stays in cache.
+    for (let g = 0; g < groups; g++) this.insertHeld(keyWords, base + g * room, ends[g]);
+    for (let at = 0; at < spill.count * ID_BYTES; at += ID_BYTES) this.add(spill.keys, at);
+  }
+
+  /**
+   * Inserts the keys already held at indexes [from, to) of the key storage, moving each down to
+   * the end of the set (from >= this.count); a key already in the set is dropped.
+   */
+  private insertHeld(keyWords: Int32Array, from: number, to: number): void {
+    for (let j = from; j < to; j++) {
+      const q = j * 4;
       const a = keyWords[q];
       const b = keyWords[q + 1];
       const c = keyWords[q + 2];
@@ -173,7 +190,7 @@ export class KeySet {
         slot = (slot + 1) & this.mask;
       }
       if (duplicate) continue;
-      const w = this.count * 4; // behind q once a duplicate was skipped
+      const w = this.count * 4;
       keyWords[w] = a;
       keyWords[w + 1] = b;
       keyWords[w + 2] = c;
@@ -185,17 +202,26 @@ export class KeySet {
 
   /** Room for `more` keys: a table at most 70% full, and key storage. */
   private reserve(more: number): void {
-    const needed = this.count + more;
-    if (!roomFor(needed, this.slots.length)) {
-      let bits = 32 - this.shift;
-      while (!roomFor(needed, 1 << bits)) bits++;
-      this.rehash(bits);
-    }
-    if (needed * ID_BYTES > this.keys.length) {
-      const bigger = alignedBuffer(Math.max(this.keys.length * 2, needed * ID_BYTES));
-      this.keys.copy(bigger, 0, 0, this.count * ID_BYTES);
-      this.keys = bigger;
-    }
+    this.reserveSlots(this.count + more);
+    this.reserveKeys(this.count + more);
+  }
+
+  private reserveSlots(keys: number): void {
+    if (roomFor(keys, this.slots.length)) return;
+    let bits = 32 - this.shift;
+    while (!roomFor(keys, 1 << bits)) bits++;
+    this.rehash(bits);
+  }
+
+  private reserveKeys(keys: number): void {
+    if (keys * ID_BYTES <= this.keys.length) return;
+    const bigger = alignedBuffer(Math.max(this.keys.length * 2, keys * ID_BYTES));
+    this.keys.copy(bigger, 0, 0, this.count * ID_BYTES);
+    this.keys = bigger;
+  }
+
+  private keyWords(): Int32Array {
+    return new Int32Array(this.keys.buffer, this.keys.byteOffset, this.keys.length >> 2);
   }
 
   private hash(buf: Uint8Array, offset: number): number {
@@ -311,10 +337,11 @@ export class IdStore {
       if (name.slice(0, 10) < oldest) fs.rmSync(file, { force: true });
       else files.push({ file, size: fs.statSync(file).size });
     }
-    const total = files.reduce((n, f) => n + Math.floor(f.size / ID_BYTES), 0);
-    const set = new KeySet(total + 1024);
-    const chunk = alignedBuffer(LOAD_CHUNK_BYTES);
-    set.addMany(() => readKeys(files, chunk));
+    const set = new KeySet();
+    set.addMany(
+      files.reduce((n, f) => n + Math.floor(f.size / ID_BYTES), 0),
+      readKeys(files, alignedBuffer(LOAD_CHUNK_BYTES)),
+    );
     return new IdStore(dir, set, now);
   }
 

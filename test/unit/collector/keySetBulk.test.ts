@@ -12,7 +12,7 @@ function keysBuffer(n: number, seed: string): Buffer {
   return out;
 }
 
-describe("KeySet.addMany (bulk load in two passes)", () => {
+describe("KeySet.addMany (bulk load in one pass, room per hash group from an estimate)", () => {
   it("adds the keys of every chunk once, across chunks and beside keys added before", () => {
     const all = keysBuffer(3000, "a");
     const set = new KeySet(8);
@@ -20,7 +20,7 @@ describe("KeySet.addMany (bulk load in two passes)", () => {
     // Chunks: the first 1000 keys, the same 1000 again (repeats), the rest from an odd offset.
     const odd = Buffer.alloc(2000 * ID_BYTES + 1);
     all.copy(odd, 1, 1000 * ID_BYTES);
-    set.addMany(() => [all.subarray(0, 1000 * ID_BYTES), all.subarray(0, 1000 * ID_BYTES), odd.subarray(1)]);
+    set.addMany(4000, [all.subarray(0, 1000 * ID_BYTES), all.subarray(0, 1000 * ID_BYTES), odd.subarray(1)]);
     assert.equal(set.size, 3000);
     for (let i = 0; i < 3000; i++) assert.equal(set.has(all, i * ID_BYTES), true, `key ${i}`);
     assert.equal(set.has(keysBuffer(1, "b")), false);
@@ -33,22 +33,43 @@ describe("KeySet.addMany (bulk load in two passes)", () => {
   it("ignores a partial key at the end of a chunk", () => {
     const all = keysBuffer(10, "c");
     const set = new KeySet();
-    set.addMany(() => [all.subarray(0, 10 * ID_BYTES - 3)]);
+    set.addMany(10, [all.subarray(0, 10 * ID_BYTES - 3)]);
     assert.equal(set.size, 9);
   });
 
-  it("refuses a source whose second pass differs from its first, and keeps what it held", () => {
-    const first = keysBuffer(50, "d");
-    const other = keysBuffer(50, "e");
+  it("keeps every key when the estimate is too low: the keys that find their group full", () => {
+    const all = keysBuffer(5000, "d");
+    for (const expected of [0, 1, 1000]) {
+      const set = new KeySet();
+      set.addMany(expected, [all, all.subarray(0, 100 * ID_BYTES)]);
+      assert.equal(set.size, 5000, `expected ${expected}`);
+      for (let i = 0; i < 5000; i++) assert.equal(set.has(all, i * ID_BYTES), true, `expected ${expected}, key ${i}`);
+      assert.equal(set.add(all, 4999 * ID_BYTES), false);
+      assert.equal(set.has(keysBuffer(1, "e")), false);
+    }
+  });
+
+  it("keeps once a key that fills its group many times over, and the all-zero key", () => {
+    const one = keysBuffer(1, "f");
+    const others = keysBuffer(200, "g");
+    const zero = Buffer.alloc(ID_BYTES);
+    const chunk = Buffer.concat([...Array.from({ length: 5000 }, () => one), others, zero, zero]);
     const set = new KeySet();
-    set.add(first, 0);
-    let pass = 0;
-    assert.throws(() => set.addMany(() => [++pass === 1 ? first : other]), /second pass/);
-    pass = 0;
-    assert.throws(() => set.addMany(() => (++pass === 1 ? [first] : [first.subarray(0, 10 * ID_BYTES)])), /fewer keys/);
-    assert.equal(set.size, 1);
-    assert.equal(set.has(first, 0), true);
-    assert.equal(set.has(first, ID_BYTES), false);
+    set.addMany(chunk.length / ID_BYTES, [chunk]);
+    assert.equal(set.size, 202);
+    assert.equal(set.has(one), true);
+    assert.equal(set.has(zero), true);
+    for (let i = 0; i < 200; i++) assert.equal(set.has(others, i * ID_BYTES), true, `key ${i}`);
+    assert.equal(set.add(one), false);
+  });
+
+  it("takes an estimate far above what the chunks hold, and no chunk at all", () => {
+    const all = keysBuffer(50, "h");
+    const set = new KeySet();
+    set.addMany(100_000, [all]);
+    set.addMany(10, []);
+    assert.equal(set.size, 50);
+    for (let i = 0; i < 50; i++) assert.equal(set.has(all, i * ID_BYTES), true, `key ${i}`);
   });
 });
 
@@ -69,5 +90,29 @@ describe("IdStore.load of day files larger than its read chunk", () => {
     assert.equal(store.size, 70_100);
     for (const i of [0, 65_535, 65_536, 69_999]) assert.equal(store.has(big.subarray(i * ID_BYTES, (i + 1) * ID_BYTES)), true, `big key ${i}`);
     assert.equal(store.has(small.subarray(99 * ID_BYTES)), true);
+  });
+
+  it("sizes the load from the file sizes: empty files, keys in several files, old days deleted", () => {
+    const keys = keysBuffer(3000, "i");
+    const file = (day: string) => path.join(dir, `${day}.ids`);
+    fs.writeFileSync(file("2026-11-10"), keysBuffer(10, "old")); // past the 8 days: deleted
+    fs.writeFileSync(file("2026-11-13"), Buffer.alloc(0));
+    fs.writeFileSync(file("2026-11-14"), keys.subarray(0, 2000 * ID_BYTES));
+    fs.writeFileSync(file("2026-11-15"), Buffer.alloc(7)); // only a torn key
+    fs.writeFileSync(file("2026-11-16"), keys.subarray(1000 * ID_BYTES)); // 1000 of them again
+    fs.writeFileSync(file("2026-11-17"), Buffer.concat([keys.subarray(0, ID_BYTES), keys.subarray(0, ID_BYTES)]));
+    const store = IdStore.load(dir, { now: () => new Date("2026-11-20T12:00:00Z") });
+    assert.equal(store.size, 3000);
+    for (let i = 0; i < 3000; i++) assert.equal(store.has(keys.subarray(i * ID_BYTES, (i + 1) * ID_BYTES)), true, `key ${i}`);
+    assert.equal(store.has(keysBuffer(1, "old")), false);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["2026-11-13.ids", "2026-11-14.ids", "2026-11-15.ids", "2026-11-16.ids", "2026-11-17.ids"]);
+    assert.equal(store.remember(keysBuffer(1, "new")), true);
+    assert.equal(store.remember(keys.subarray(0, ID_BYTES)), false);
+  });
+
+  it("loads a folder with no day files", () => {
+    const store = IdStore.load(dir, { now: () => new Date("2026-11-20T12:00:00Z") });
+    assert.equal(store.size, 0);
+    assert.equal(store.has(keysBuffer(1, "j")), false);
   });
 });
