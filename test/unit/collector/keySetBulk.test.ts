@@ -81,7 +81,7 @@ describe("IdStore.load of day files larger than its read chunk", () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("reads every whole key of each file, a torn key at a file's end left out", () => {
-    // 70,000 keys = 1.07 MiB: more than one 1 MiB read; the second file ends in 5 torn bytes.
+    // 70,000 keys = 1.07 MiB: more than one read of the load's chunk; the second file ends in 5 torn bytes.
     const big = keysBuffer(70_000, "f");
     const small = keysBuffer(100, "g");
     fs.writeFileSync(path.join(dir, "2026-11-19.ids"), big);
