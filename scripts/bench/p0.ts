@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import * as esbuild from "esbuild";
 import { DEFAULT_CLIENT_SECRET, DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID, defaultTenant, generateTenant, type AuditRecord, type RequestLogEntry } from "../../test/simulator";
-import { EventEndCounter, EventStreamParser } from "../../test/harness/eventStream";
+import { EventStreamParser, startEventCounter } from "../../test/harness/eventStream";
 import { startWorld, type World } from "../../test/lib/world";
 import { fmt, int, median, type BenchContext, type BenchPart, type PartResult } from "./part";
 import { watchProcess } from "./proc";
@@ -87,15 +87,17 @@ function runBare(world: World, script: string, strict: boolean, start: string, e
   let parsed = 0;
   let stderr = "";
   const parser = new EventStreamParser(() => parsed++);
-  const counter = new EventEndCounter();
+  // Counted as the harness counts ours (a reader process), or parsed in this process.
+  const counter = strict ? undefined : startEventCounter();
   const decoder = new StringDecoder("utf8");
   const spawnedAt = Date.now();
   const started = process.hrtime.bigint();
   const args = [script, world.sim.url, DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, CONTENT_TYPE, start, end];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_EXTRA_CA_CERTS: world.sim.caFile } });
+  const child = spawn(process.execPath, args, { stdio: ["ignore", counter?.input ?? "pipe", "pipe"], env: { ...process.env, NODE_EXTRA_CA_CERTS: world.sim.caFile } });
+  counter?.input.destroy();
   const usage = watchProcess(child.pid!);
-  child.stdout.on("data", (chunk: Buffer) => (strict ? parser.write(decoder.write(chunk)) : counter.write(chunk)));
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child.stdout?.on("data", (chunk: Buffer) => parser.write(decoder.write(chunk)));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
@@ -104,7 +106,9 @@ function runBare(world: World, script: string, strict: boolean, start: string, e
       parser.end(true);
       if (code !== 0 || parser.error) return reject(new Error(`P0 bare script exited ${code}: ${parser.error?.message ?? stderr.slice(-1000)}`));
       const first = firstRequests(world.sim.requestLog, from, spawnedAt);
-      resolve({ wallSeconds, peakRssMb, cpuSeconds, records: strict ? parsed : counter.count, firstRequestMs: first.any, firstApiRequestMs: first.api });
+      const done = (records: number): void => resolve({ wallSeconds, peakRssMb, cpuSeconds, records, firstRequestMs: first.any, firstApiRequestMs: first.api });
+      if (counter) counter.counted.then((c) => done(c.count), reject);
+      else done(parsed);
     });
   });
 }

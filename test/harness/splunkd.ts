@@ -25,7 +25,8 @@ import { archivePath } from "../../scripts/package";
 import { SaxesParser } from "saxes";
 import { extractArchive } from "../lib/archive";
 import { confToMap, readConf } from "../lib/conf";
-import { EventEndCounter, EventStreamParser, type StreamEvent } from "./eventStream";
+import type { Writable } from "node:stream";
+import { EventStreamParser, startEventCounter, type StreamEvent } from "./eventStream";
 import { parseLogLine, type LogLine } from "./logLine";
 
 export type { StreamEvent } from "./eventStream";
@@ -58,7 +59,8 @@ export interface InputOptions {
   onEvent?: (e: StreamEvent) => void;
   /**
    * "events" (default): parse stdout strictly into events. "count": only count the events that
-   * end (`eventCount()`), for benchmarks, where the parser would be slower than the input.
+   * end, in a reader process of its own (eventEndCounter.cjs), for benchmarks, where the parser
+   * would be slower than the input; `eventCount()` and `stdoutBytes()` are known at exit.
    */
   stdout?: "events" | "count";
   onLog?: (l: LogLine) => void;
@@ -189,9 +191,9 @@ export class Splunkd {
     return env;
   }
 
-  private spawn(args: string[], env: Record<string, string | undefined> | undefined): ChildProcess {
+  private spawn(args: string[], env: Record<string, string | undefined> | undefined, stdout: "pipe" | Writable = "pipe"): ChildProcess {
     // start_by_shell = false: splunkd executes the file itself (its shebang picks /bin/sh).
-    return spawn(this.launcher, args, { env: this.env(env), stdio: ["pipe", "pipe", "pipe"], cwd: this.splunkHome });
+    return spawn(this.launcher, args, { env: this.env(env), stdio: ["pipe", stdout, "pipe"], cwd: this.splunkHome });
   }
 
   /** Settings of [defender_o365_activity] in the installed app's default/inputs.conf. */
@@ -256,7 +258,10 @@ export class Splunkd {
       { serverHost, serverUri: opts.serverUri ?? "https://127.0.0.1:8089", sessionKey: opts.sessionKey ?? "harness-session-key", checkpointDir },
       stanzas,
     );
-    const child = this.spawn([], opts.env);
+    const counter = opts.stdout === "count" ? startEventCounter() : undefined;
+    const child = this.spawn([], opts.env, counter?.input);
+    // The child holds the pipe to the counter now; with ours closed, its exit ends the count.
+    counter?.input.destroy();
     const events: StreamEvent[] = [];
     const logs: LogLine[] = [];
     const collect = opts.collectEvents ?? true;
@@ -267,18 +272,10 @@ export class Splunkd {
       if (collect) events.push(e);
       opts.onEvent?.(e);
     });
-    const counter = opts.stdout === "count" ? new EventEndCounter() : undefined;
-    if (counter) {
-      child.stdout!.on("data", (chunk: Buffer) => {
-        bytes += chunk.length;
-        counter.write(chunk);
-      });
-    } else {
-      child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-        bytes += Buffer.byteLength(chunk);
-        parser.write(chunk);
-      });
-    }
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      bytes += Buffer.byteLength(chunk);
+      parser.write(chunk);
+    });
     let partial = "";
     const onLine = (raw: string): void => {
       if (raw === "") return;
@@ -295,6 +292,14 @@ export class Splunkd {
       child.on("error", reject);
       child.on("close", (code, signal) => {
         onLine(partial);
+        if (counter) {
+          counter.counted.then((c) => {
+            parsed = c.count;
+            bytes = c.bytes;
+            resolve({ code, signal });
+          }, reject);
+          return;
+        }
         // A process killed by a signal may leave the stream cut short; that is not malformed.
         parser.end(signal === null);
         if (parser.error) reject(new Error(`harness: stdout is not a well-formed event stream: ${parser.error.message}`));
@@ -309,7 +314,7 @@ export class Splunkd {
       events,
       logs,
       stdoutBytes: () => bytes,
-      eventCount: () => counter?.count ?? parsed,
+      eventCount: () => parsed,
       kill: (signal: NodeJS.Signals = "SIGTERM") => {
         child.kill(signal);
       },

@@ -1,8 +1,12 @@
 import { strict as assert } from "node:assert";
-import { EventEndCounter, EventStreamParser, type StreamEvent } from "../../harness/eventStream";
+import { EventStreamParser, startEventCounter, type CountedStream, type StreamEvent } from "../../harness/eventStream";
 import { parseLogLine } from "../../harness/logLine";
 import { inputXml, itemsXml, readErrorMessage } from "../../harness/splunkd";
 import { parseInputDefinition, parseValidationDefinition } from "../../../src/splunk/xmlInput";
+
+// The counter's own logic, for chunk boundaries a pipe would not reproduce.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createCounter } = require("../../harness/eventEndCounter.cjs") as { createCounter: () => { write(chunk: Buffer): void; result(): CountedStream } };
 
 function parse(chunks: string[], complete = true): { events: StreamEvent[]; error?: Error; parser: EventStreamParser } {
   const events: StreamEvent[] = [];
@@ -68,14 +72,20 @@ describe("harness: event stream parser", () => {
 
 describe("harness: event end counter (benchmarks)", () => {
   const event = '<event stanza="s://a"><data>{"a":"&lt;/event&gt;"}</data></event>\n';
+  const doc = Buffer.from(`<stream>\n${event.repeat(5)}<event stanza="s://a"><data>cut`);
 
   it("counts the events that end, whatever the chunk boundaries", () => {
-    const doc = Buffer.from(`<stream>\n${event.repeat(5)}<event stanza="s://a"><data>cut`);
     for (const size of [1, 3, 7, 8, 9, 64, doc.length]) {
-      const counter = new EventEndCounter();
+      const counter = createCounter();
       for (let at = 0; at < doc.length; at += size) counter.write(doc.subarray(at, at + size));
-      assert.equal(counter.count, 5, `chunks of ${size}`);
+      assert.deepEqual(counter.result(), { count: 5, bytes: doc.length }, `chunks of ${size}`);
     }
+  });
+
+  it("runs in a process of its own and reports when the pipe closes", async () => {
+    const counter = startEventCounter();
+    counter.input.end(doc);
+    assert.deepEqual(await counter.counted, { count: 5, bytes: doc.length });
   });
 });
 
