@@ -63,12 +63,14 @@ export async function streamRecords(body: AsyncIterable<Uint8Array> | Iterable<U
     const { durable: done } = await out.submit(full);
     durable.push(done.then(() => void (counts.records += full.events.length)));
   };
-  /** Adds one record; true when the batch is full and must be flushed (awaited only then: per record, an await was a tenth of the stream's own time). */
+  /** False for a record written before: it is dropped, and counted as a duplicate only. */
+  const isNew = (key: Uint8Array): boolean => {
+    if (out.remember(key)) return true;
+    counts.duplicatesDropped++;
+    return false;
+  };
+  /** Adds a new record; true when the batch is full and must be flushed (awaited only then: per record, an await was a tenth of the stream's own time). */
   const add = (event: SplunkEvent, key: Uint8Array, bytes: number): boolean => {
-    if (!out.remember(key)) {
-      counts.duplicatesDropped++;
-      return false;
-    }
     batch.events.push(event);
     batch.keys.push(key);
     batch.bytes += bytes;
@@ -79,9 +81,10 @@ export async function streamRecords(body: AsyncIterable<Uint8Array> | Iterable<U
     held = [];
     heldBytes = 0;
     for (const text of texts) {
-      const before = counts.duplicatesDropped;
-      if (add(unparsedEvent(mapCtx, text), idKey(undefined, text), text.length)) await flush();
-      if (counts.duplicatesDropped === before) notes.unparsed.count++;
+      const key = idKey(undefined, text);
+      if (!isNew(key)) continue;
+      notes.unparsed.count++;
+      if (add(unparsedEvent(mapCtx, text), key, text.length)) await flush();
     }
   };
 
@@ -100,11 +103,14 @@ export async function streamRecords(body: AsyncIterable<Uint8Array> | Iterable<U
           if (heldBytes >= UNPARSED_MAX_BYTES) await writeHeld();
           continue;
         }
+        const key = idKey(mapped.id, text);
+        if (!isNew(key)) continue;
+        // Counted after the dedupe: the WARN tells how many events went out without a time.
         if (mapped.timeProblem) {
           notes.badTime.count++;
           notes.badTime.example ||= mapped.timeProblem;
         }
-        if (add(mapped.event, idKey(mapped.id, text), text.length)) await flush();
+        if (add(mapped.event, key, text.length)) await flush();
       }
       // Stop between chunks on SIGTERM; what was read is still written below.
       if (out.halted()) break;

@@ -50,6 +50,18 @@ describe("streamRecords", () => {
     assert.deepEqual(notes, { badTime: { count: 2, example: 'CreationTime "yesterday" is not a time' }, unparsed: { count: 0, example: "" } });
   });
 
+  it("counts a record without a usable CreationTime once, not again when it comes back as a duplicate", async () => {
+    const late = rec("2", "yesterday");
+    const notes = emptyNotes();
+    const seen = new Set<string>();
+    const { out, batches } = outlet({ remember: (key) => !seen.has(Buffer.from(key).toString("hex")) && Boolean(seen.add(Buffer.from(key).toString("hex"))) });
+    const c = counts();
+    await streamRecords([Buffer.from(`[${late},${rec("1")},${late},${late}]`)], mapCtx, out, c, notes);
+    assert.deepEqual(batches, [[late, rec("1")]]);
+    assert.equal(c.duplicatesDropped, 2);
+    assert.deepEqual(notes.badTime, { count: 1, example: 'CreationTime "yesterday" is not a time' });
+  });
+
   it("writes records that are not JSON objects after the array proved whole, keeping the first one's reason", async () => {
     const good = rec("1");
     const notes = emptyNotes();
