@@ -46,6 +46,7 @@ const eventOf = (fields: Record<string, unknown>, sourcetype = "o365:defender:em
   index: "o365",
   host: "collector1",
   data: JSON.stringify(fields),
+  dataIsJson: true,
 });
 const job = (over: Partial<GraphJob> = {}): GraphJob => ({ start: START, end: END, contentTypes: ["Audit.Exchange"], ...over });
 const summaryLine = (s: { queries?: number; records?: number; duplicates?: number; filtered?: number; unparsed?: number; errors?: number; lost?: number; pending?: number }): string =>
