@@ -1,5 +1,5 @@
 // Types for the undici files src/api/undici.ts loads one by one: each is the same class or
-// function undici's index exports (the index re-exports them unchanged).
+// object undici's index exports (the index re-exports them unchanged).
 declare module "undici/lib/dispatcher/agent" {
   import { Agent } from "undici";
   export = Agent;
@@ -10,9 +10,13 @@ declare module "undici/lib/dispatcher/proxy-agent" {
   export = ProxyAgent;
 }
 
-declare module "undici/lib/api/api-request" {
-  import type { Dispatcher } from "undici";
-  /** Dispatcher.prototype.request: called with the dispatcher as `this`. */
-  function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
-  export = request;
+declare module "undici/lib/dispatcher/dispatcher" {
+  import { Dispatcher } from "undici";
+  export = Dispatcher;
+}
+
+declare module "undici/lib/api" {
+  /** The request, stream, pipeline, upgrade and connect methods of every dispatcher. */
+  const api: Record<"request" | "stream" | "pipeline" | "upgrade" | "connect", (...args: never[]) => unknown>;
+  export = api;
 }

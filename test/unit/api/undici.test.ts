@@ -2,15 +2,28 @@ import { strict as assert } from "node:assert";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as undici from "undici";
-import dispatcherRequest from "undici/lib/api/api-request";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import api from "undici/lib/api";
 import { Agent, ProxyAgent, request } from "../../../src/api/undici";
 
 describe("api/undici: the parts of undici loaded one by one", () => {
   it("are the classes and the request function undici's index exports", () => {
     assert.equal(Agent, undici.Agent);
     assert.equal(ProxyAgent, undici.ProxyAgent);
-    // The index gives every dispatcher this function as its request method.
-    assert.equal(undici.Dispatcher.prototype.request, dispatcherRequest);
+    assert.equal(undici.Dispatcher.prototype.request, api.request);
+  });
+
+  it("gives every dispatcher the API methods, as the index does, without loading the index", () => {
+    // In a process of its own: this one loaded the index above. A ProxyAgent needs `connect`.
+    const root = path.resolve(__dirname, "../../..");
+    const script = `
+      require("./src/api/undici");
+      const proto = require("undici/lib/dispatcher/dispatcher").prototype;
+      const index = Object.keys(require.cache).some((f) => f.endsWith("/node_modules/undici/index.js"));
+      console.log(JSON.stringify({ index, methods: ["request", "stream", "pipeline", "upgrade", "connect"].filter((m) => typeof proto[m] === "function") }));`;
+    const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(out), { index: false, methods: ["request", "stream", "pipeline", "upgrade", "connect"] });
   });
 
   describe("request", () => {
