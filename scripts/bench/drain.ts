@@ -62,7 +62,9 @@ const isApi = (e: RequestLogEntry): boolean => (API_KINDS as readonly string[]).
 async function measuredRun(world: World, fetched: Set<string>): Promise<RunFigures> {
   const from = world.sim.requestLog.length;
   const started = process.hrtime.bigint();
-  // Counted, not parsed: the harness's JS parser would compete with the input for the CPUs.
+  // Counted, not parsed, in a reader process (test/harness/eventEndCounter.cjs): the harness's
+  // JS parser would compete with the input for the CPUs, and a reader sharing this process's
+  // event loop with the simulator would hold the pipe.
   const handle = world.start("bench", { collectEvents: false, stdout: "count" });
   const usage = watchProcess(handle.pid);
   const exit = await handle.exited;

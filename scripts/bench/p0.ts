@@ -180,7 +180,7 @@ export function p0Rows(f: P0Figures): PartResult {
     details: [
       `- **P0** ${int(f.blobs)} blobs x ${RECORDS_PER_BLOB} records (${fmt(f.corpusMb, 1)} MB of JSON, no duplicates) served by the simulator on loopback HTTPS, no injected latency, quota lifted; ` +
         `the input with max_concurrency 8 and production retry timing, its checkpoint removed before each run. ${f.ours.length} rounds alternating bare/ours (ABBA) after one warm-up of each; ` +
-        `wall time from spawn to exit, peak RSS from /proc/<pid>/status VmHWM. The warm-ups' stdouts are parsed strictly (every event well-formed, none missing); the timed runs count \`</event>\` only. ` +
+        `wall time from spawn to exit, peak RSS from /proc/<pid>/status VmHWM. The warm-ups' stdouts are parsed strictly (every event well-formed, none missing); the timed runs only count \`</event>\`, both sides' in a reader process of their own (test/harness/eventEndCounter.cjs), as splunkd reads stdout on threads of its own. ` +
         `Ours, per run (s): ${f.ours.map((r) => fmt(r.wallSeconds)).join(", ")}; bare: ${f.bare.map((r) => fmt(r.wallSeconds)).join(", ")}. ` +
         `First simulator request after spawn (median): ours ${int(med(f.ours, "firstRequestMs"))} ms, bare ${int(med(f.bare, "firstRequestMs"))} ms.`,
     ],
