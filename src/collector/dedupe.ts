@@ -125,10 +125,14 @@ export class KeySet {
    * file sizes): each hash group gets room for its share plus a little slack, so keys go straight
    * from the chunk to their group (a counting pass over the files was a fifth of the load). Keys
    * that find their group full (too low an estimate, many copies of one key) are added one by one
-   * after the others: slower, never lost.
+   * after the others: slower, never lost. `spare` keys more fit in the storage afterwards
+   * without growing it: a run adds its new Ids to a set it just loaded, and growing copies every
+   * key into a buffer twice the size (160 MB into 320 MB at 10 M Ids). Storage not yet written
+   * takes address space, not memory.
    */
-  addMany(expected: number, chunks: Iterable<Uint8Array>): void {
+  addMany(expected: number, chunks: Iterable<Uint8Array>, spare = 0): void {
     if (!LITTLE_ENDIAN) {
+      this.reserveKeys(this.stored + Math.max(0, expected) + spare);
       for (const src of chunks) for (let at = 0; at + ID_BYTES <= src.length; at += ID_BYTES) this.add(src, at);
       return;
     }
@@ -136,7 +140,7 @@ export class KeySet {
     const share = Math.max(0, expected) / groups;
     // Three standard deviations of a uniform hash's group size: a rare group spills a few keys.
     const room = Math.ceil(share + 3 * Math.sqrt(share)) + 1;
-    this.reserveKeys(this.stored + room * groups);
+    this.reserveKeys(this.stored + room * groups + spare);
     this.reserveSlots(this.count + expected);
     const base = this.stored;
     const ends = new Int32Array(groups); // next free key index in each group's room
@@ -294,6 +298,10 @@ export interface IdStoreOptions {
 // small enough to stay in the core's own cache while its keys are scattered (measured: 128 KiB
 // loaded 10 M Ids faster than 1 MiB).
 const LOAD_CHUNK_BYTES = 1 << 17;
+// Room left after a load for the Ids a run adds: an eighth of those loaded (a day's share of a
+// week), at least 4,096.
+const LOAD_SPARE_SHARE = 1 / 8;
+const LOAD_SPARE_MIN = 4096;
 
 /**
  * The whole keys of the files, a chunk at a time in `buf`. A kill can leave a partial key at
@@ -343,11 +351,9 @@ export class IdStore {
       if (name.slice(0, 10) < oldest) fs.rmSync(file, { force: true });
       else files.push({ file, size: fs.statSync(file).size });
     }
+    const total = files.reduce((n, f) => n + Math.floor(f.size / ID_BYTES), 0);
     const set = new KeySet();
-    set.addMany(
-      files.reduce((n, f) => n + Math.floor(f.size / ID_BYTES), 0),
-      readKeys(files, alignedBuffer(LOAD_CHUNK_BYTES)),
-    );
+    set.addMany(total, readKeys(files, alignedBuffer(LOAD_CHUNK_BYTES)), Math.max(LOAD_SPARE_MIN, Math.ceil(total * LOAD_SPARE_SHARE)));
     return new IdStore(dir, set, now);
   }
 

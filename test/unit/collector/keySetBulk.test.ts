@@ -80,6 +80,19 @@ describe("IdStore.load of day files larger than its read chunk", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it("leaves room for the Ids of a run: an eighth of those loaded go in without a bigger key storage", () => {
+    fs.writeFileSync(path.join(dir, "2026-11-20.ids"), keysBuffer(160_000, "s"));
+    const store = IdStore.load(dir, { now: () => new Date("2026-11-20T12:00:00Z") });
+    const fresh = keysBuffer(20_000, "t");
+    const keys = Array.from({ length: 20_000 }, (_, i) => fresh.subarray(i * ID_BYTES, (i + 1) * ID_BYTES));
+    // A storage that grew would be a new 5 MiB ArrayBuffer (twice the 2.5 MiB of keys), seen here.
+    const before = process.memoryUsage().arrayBuffers;
+    for (const key of keys) assert.equal(store.remember(key), true);
+    const grown = process.memoryUsage().arrayBuffers - before;
+    assert.equal(store.size, 180_000);
+    assert.ok(grown < 1 << 20, `array buffers grew by ${grown} bytes`);
+  });
+
   it("reads every whole key of each file, a torn key at a file's end left out", () => {
     // 70,000 keys = 1.07 MiB: more than one read of the load's chunk; the second file ends in 5 torn bytes.
     const big = keysBuffer(70_000, "f");
