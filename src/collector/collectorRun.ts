@@ -114,10 +114,14 @@ export class CollectorRun {
     if (this.halted) throw new Stopped();
   }
 
-  /** Records the fault that ends the run (the first one wins) and logs it once. */
+  /**
+   * Records the fault that ends the run (the first one wins) and logs it once. Once the write
+   * path broke, its failure is the fault: a blob that failed for a reason of its own meanwhile
+   * (a truncated body, say) may report first, but would be retried in a run that goes on.
+   */
   stop(err: unknown): Fatal {
     if (!this.fatal) {
-      this.fatal = describeFatal(err);
+      this.fatal = describeFatal(this.writes?.broken ? this.writes.firstFailure : err);
       this.logger.error(this.fatal.message, { cause: this.fatal.cause, ...this.fatal.fields });
     }
     return this.fatal;

@@ -66,6 +66,11 @@ export class WritePath {
     return this.failed;
   }
 
+  /** The failure that broke the path (undefined while it is not broken). */
+  get firstFailure(): unknown {
+    return this.failure;
+  }
+
   /** Settles once every submitted batch is durable; rejects with the first failure. */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);

@@ -10,6 +10,8 @@ import { createLogger } from "../../../src/splunk/logger";
 import { testConfig } from "../../lib/testConfig";
 import { FakeApi } from "./fakeApi";
 import { FaultError } from "../../../src/errors/faultError";
+import { BlobFormatError } from "../../../src/collector/blobSplitter";
+import { StateWriteError } from "../../../src/collector/stateFile";
 
 const sink: EventSink = { write: async () => undefined, close: async () => undefined };
 
@@ -67,6 +69,20 @@ describe("CollectorRun", () => {
     assert.deepEqual(logs, ["ERROR no consent cause=consent_missing"]);
     assert.equal(run.halted, true);
     assert.throws(() => run.checkHalted(), (e: unknown) => e instanceof Stopped);
+  });
+
+  it("once the write path broke, its failure is the fault that ends the run, whoever reports first", async () => {
+    const full = new StateWriteError(path.join(dir, "ids", "x.ids"), "ENOSPC", "no space left on device");
+    const failing: EventSink = { write: async () => Promise.reject(full), close: async () => undefined };
+    const run = new CollectorRun({ config: testConfig({ clientSecret: "s" }), api, sink: failing, logger: createLogger((l) => logs.push(l), "DEBUG"), checkpointDir: dir, signal: abort.signal, now: () => new Date(clock) });
+    run.begin(emptyCheckpoint("t1"), IdStore.load(path.join(dir, "ids"), { now: run.now }));
+    const { durable } = await run.writes.submit({ events: [], keys: [], bytes: 0 });
+    await assert.rejects(durable, (e: unknown) => e === full);
+    // Another blob failed for its own reason meanwhile (a truncated body) and reports first.
+    const fatal = run.stop(new BlobFormatError("blob ended before its closing ']' after 12400 bytes (truncated)"));
+    assert.equal(fatal.cause, "checkpoint_unwritable");
+    assert.equal(logs.length, 1);
+    assert.match(logs[0], /^ERROR Cannot write the input's state \(cannot write .*: no space left on device\).* cause=checkpoint_unwritable .*os_error=ENOSPC/);
   });
 
   it("a stop signal halts the run too", () => {
